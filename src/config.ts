@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+
+export interface GatewayConfig {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; unset means embedded PGlite in `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  /** Development and tests: this value becomes an operator token (only its hash is kept). */
+  operatorToken?: string;
+  /** Per-provider lifespan overrides in seconds, e.g. `{"alation": {"refresh": 86400}}`. */
+  lifespans: Record<string, Record<string, number | null>>;
+  maxBodyBytes: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+function int(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0) throw new Error(`${name} must be a whole number, got "${value}".`);
+  return parsed;
+}
+
+/** Reads the environment once; every option is in the README's configuration table. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  let lifespans: GatewayConfig['lifespans'] = {};
+  if (env.KEYGATE_LIFESPANS) {
+    try {
+      lifespans = JSON.parse(env.KEYGATE_LIFESPANS);
+    } catch {
+      throw new Error('KEYGATE_LIFESPANS must be JSON, e.g. {"alation":{"refresh":5184000,"access":86400}}.');
+    }
+  }
+  const logLevel = (env.KEYGATE_LOG_LEVEL ?? 'info') as GatewayConfig['logLevel'];
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error(`KEYGATE_LOG_LEVEL "${logLevel}" is not a level.`);
+  return {
+    port: int(env.PORT, 4000, 'PORT'),
+    host: env.HOST ?? '0.0.0.0',
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.KEYGATE_DATA_DIR || join('.keygate', 'data'),
+    operatorToken: env.KEYGATE_OPERATOR_TOKEN || undefined,
+    lifespans,
+    maxBodyBytes: int(env.KEYGATE_MAX_BODY_BYTES, 1024 * 1024, 'KEYGATE_MAX_BODY_BYTES'),
+    logLevel,
+  };
+}

@@ -1,0 +1,54 @@
+import type { EntityManager } from 'typeorm';
+import { AuditEventEntity } from '../../entities';
+import type { Clock } from '../clock';
+import type { Database } from '../database';
+import { actorLabel, type Actor } from '../credentials/actor';
+
+export type AuditOutcome = 'success' | 'denied' | 'failed';
+
+export interface AuditEntry {
+  actor: Actor | null | undefined;
+  action: string;
+  provider?: string | null;
+  target?: string | null;
+  outcome: AuditOutcome;
+  origin: string;
+  /** Never a secret: only ids, names and counts. */
+  detail?: Record<string, unknown>;
+}
+
+const SECRET_LIKE = /kg[a-z]{2,4}_[0-9A-Za-z]{20,}|eyJ[\w-]+\.[\w-]+\./;
+
+/** Append-only record of every security-relevant action. */
+export class AuditService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Inside a transaction: the audit row commits or rolls back with the change it describes. */
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const detail = entry.detail ?? {};
+    if (SECRET_LIKE.test(JSON.stringify(detail))) throw new Error('Refusing to write a secret into the audit log.');
+    const row = {
+      at: this.clock.now(),
+      provider: entry.provider ?? null,
+      actor: actorLabel(entry.actor),
+      action: entry.action,
+      target: entry.target ?? null,
+      outcome: entry.outcome,
+      origin: entry.origin.slice(0, 255),
+      detail,
+    };
+    await (manager ?? this.db.manager).insert(AuditEventEntity, row as never);
+  }
+
+  /** Records a refusal without joining (or waiting for) any transaction in progress. */
+  recordDenied(ctx: { actor: Actor | null; origin: string }, action: string, provider: string | null, target: string | null): void {
+    this.record({ actor: ctx.actor, action, provider, target, outcome: 'denied', origin: ctx.origin }).catch(() => undefined);
+  }
+
+  async recent(limit = 100): Promise<AuditEventEntity[]> {
+    return this.db.manager.find(AuditEventEntity, { order: { id: 'DESC' }, take: limit });
+  }
+}

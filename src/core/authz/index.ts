@@ -1,0 +1,3 @@
+export * from './requirement';
+export * from './authorize';
+export * from './access-guard';

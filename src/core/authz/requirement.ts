@@ -1,0 +1,45 @@
+import type { Actor } from '../credentials/actor';
+
+/** What an action is checked against: the principal and, where there is one, its target. */
+export interface AuthorizationTarget {
+  /** The principal the action is about (owner of a token, the account itself). */
+  ownerId?: string | null;
+  [key: string]: unknown;
+}
+
+/**
+ * What an action needs. Any satisfied clause allows it; an action with no requirement is denied.
+ * The operator may do everything.
+ */
+export interface Requirement {
+  /** Any of these roles (case-sensitive, as vendors define them). */
+  roles?: readonly string[];
+  /** All of these permissions. */
+  permissions?: readonly string[];
+  /** Any principal of the provider acting on itself or its own tokens. */
+  self?: boolean;
+  /** Any authenticated principal of the provider. */
+  anyPrincipal?: boolean;
+  /** Whatever else the provider decides, e.g. a grant on a connection. */
+  check?: (actor: Actor, target: AuthorizationTarget | undefined) => boolean | Promise<boolean>;
+}
+
+export type Policy = Readonly<Record<string, Requirement>>;
+
+/** Actions every provider's policy may name; plugins add their own next to these. */
+export const CoreActions = {
+  listServiceAccounts: 'serviceAccount.list',
+  readServiceAccount: 'serviceAccount.read',
+  createServiceAccount: 'serviceAccount.create',
+  updateServiceAccount: 'serviceAccount.update',
+  deleteServiceAccount: 'serviceAccount.delete',
+  importServiceAccounts: 'serviceAccount.import',
+  createRefreshToken: 'refreshToken.create',
+  createAccessToken: 'accessToken.create',
+  readToken: 'token.read',
+  revokeToken: 'token.revoke',
+  listPermissions: 'permission.list',
+  listPersonas: 'persona.list',
+  createPersona: 'persona.create',
+  subscribeEvents: 'event.subscribe',
+} as const;

@@ -1,0 +1,174 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { AccessTokenEntity, ServiceAccountEntity } from '../../entities';
+import type { AuditService } from '../audit';
+import type { Clock } from '../clock';
+import type { Database } from '../database';
+import { conflict, unauthenticated } from '../errors';
+import { constantTimeEqual, generateSecret, hashSecret, parseSecret, SECRET_KINDS } from '../secrets';
+import { tokenStatus } from '../tokens';
+import type { Actor } from './actor';
+
+/** A provider's own credential format (e.g. JWTs): an Actor when it is theirs and valid, `null` when not theirs. */
+export type BearerVerifier = (token: string) => Promise<Actor | null>;
+
+export const OPERATOR_PROVIDER = 'keygate';
+
+interface CredentialRow {
+  token_id: string;
+  token_kind: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  principal_id: string;
+  provider: string;
+  principal_kind: string;
+  name: string;
+  role: string | null;
+  permissions: string[] | null;
+  persona_ids: string[] | null;
+}
+
+/**
+ * Turns the credential a request carries into an Actor with one indexed lookup, or refuses with
+ * one UNAUTHENTICATED that never says why (missing, malformed, unknown, expired and revoked alike).
+ */
+export class CredentialService {
+  private readonly verifiers: BearerVerifier[] = [];
+  private configuredOperatorHash: string | null = null;
+  private operatorPrincipal: ServiceAccountEntity | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly onUse: (tokenId: string, lastUsedAt: Date | null) => void = () => undefined,
+  ) {}
+
+  addVerifier(verifier: BearerVerifier): void {
+    this.verifiers.push(verifier);
+  }
+
+  /** The bearer value of a request: `Authorization: Bearer …`, else a `TOKEN` header (Alation). */
+  static extract(headers: IncomingHttpHeaders | Record<string, unknown>): string | null {
+    const authorization = headers['authorization'];
+    if (typeof authorization === 'string' && authorization.length > 0) {
+      const match = /^Bearer[ ]+(\S+)\s*$/i.exec(authorization);
+      return match ? match[1] : '';
+    }
+    const token = headers['token'];
+    if (typeof token === 'string') return token.trim();
+    return null;
+  }
+
+  /** `null` when no credential was sent; throws UNAUTHENTICATED for any credential that is not good. */
+  async resolveHeaders(headers: IncomingHttpHeaders | Record<string, unknown>): Promise<Actor | null> {
+    const value = CredentialService.extract(headers);
+    if (value === null) return null;
+    return this.resolve(value);
+  }
+
+  async resolve(value: string): Promise<Actor> {
+    if (!value || value.length > 4096) throw unauthenticated();
+    if (this.configuredOperatorHash && constantTimeEqual(hashSecret(value), this.configuredOperatorHash)) return this.operatorActor();
+    if (parseSecret(value)) return this.resolveStored(value);
+    for (const verify of this.verifiers) {
+      const actor = await verify(value);
+      if (actor) return actor;
+    }
+    throw unauthenticated();
+  }
+
+  private async resolveStored(value: string): Promise<Actor> {
+    const rows: CredentialRow[] = await this.db.dataSource.query(
+      `SELECT t.id AS token_id, t.kind AS token_kind, t.expires_at, t.revoked_at, t.last_used_at,
+              a.id AS principal_id, a.provider, a.kind AS principal_kind, a.name, a.role,
+              (SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = a.id) AS permissions,
+              (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = a.id) AS persona_ids
+         FROM access_token t
+         JOIN service_account a ON a.id = t.owner_id AND a.deleted_at IS NULL
+        WHERE t.secret_hash = $1`,
+      [hashSecret(value)],
+    );
+    const row = rows[0];
+    if (!row) throw unauthenticated();
+    const expiresAt = row.expires_at ? new Date(row.expires_at) : null;
+    if (tokenStatus({ expiresAt, revokedAt: row.revoked_at }, this.clock.now()) !== 'ACTIVE') throw unauthenticated();
+    this.onUse(row.token_id, row.last_used_at ? new Date(row.last_used_at) : null);
+    return {
+      kind: row.provider === OPERATOR_PROVIDER ? 'operator' : 'principal',
+      provider: row.provider,
+      principalId: row.principal_id,
+      principalKind: row.principal_kind,
+      name: row.name,
+      role: row.role,
+      permissions: new Set(row.permissions ?? []),
+      personaIds: row.persona_ids ?? [],
+      credentialId: row.token_id,
+      credentialExpiresAt: expiresAt,
+    };
+  }
+
+  private operatorActor(): Actor {
+    const principal = this.operatorPrincipal!;
+    return {
+      kind: 'operator',
+      provider: OPERATOR_PROVIDER,
+      principalId: principal.id,
+      principalKind: 'operator',
+      name: 'operator',
+      role: null,
+      permissions: new Set(),
+      personaIds: [],
+      credentialId: 'configured',
+      credentialExpiresAt: null,
+    };
+  }
+
+  private async ensureOperatorPrincipal(): Promise<ServiceAccountEntity> {
+    if (this.operatorPrincipal) return this.operatorPrincipal;
+    this.operatorPrincipal = await this.db.transaction(async ({ manager }) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(7304400)`);
+      const existing = await manager.findOne(ServiceAccountEntity, { where: { provider: OPERATOR_PROVIDER, name: 'operator' } });
+      if (existing) return existing;
+      const now = this.clock.now();
+      return manager.save(
+        manager.create(ServiceAccountEntity, { provider: OPERATOR_PROVIDER, kind: 'operator', name: 'operator', createdAt: now, updatedAt: now, attributes: {} }),
+      );
+    });
+    return this.operatorPrincipal;
+  }
+
+  /** `KEYGATE_OPERATOR_TOKEN`: the value becomes an operator credential; only its hash is kept. */
+  async configureOperatorToken(value: string): Promise<void> {
+    if (value.length < 16) throw new Error('KEYGATE_OPERATOR_TOKEN must be at least 16 characters long.');
+    await this.ensureOperatorPrincipal();
+    this.configuredOperatorHash = hashSecret(value);
+  }
+
+  /** `keygate bootstrap`: the first operator token, printed once; refused when one exists. */
+  async bootstrapOperator(origin: string): Promise<string> {
+    const principal = await this.ensureOperatorPrincipal();
+    return this.db.transaction(async ({ manager }) => {
+      await manager.query(`SELECT pg_advisory_xact_lock(7304401)`);
+      const existing = await manager
+        .createQueryBuilder(AccessTokenEntity, 't')
+        .where('t.owner_id = :owner AND t.revoked_at IS NULL', { owner: principal.id })
+        .getCount();
+      if (existing > 0) throw conflict('An operator token already exists; revoke it before bootstrapping another.');
+      const secret = generateSecret(SECRET_KINDS.operator);
+      const token = await manager.save(
+        manager.create(AccessTokenEntity, {
+          provider: OPERATOR_PROVIDER,
+          ownerId: principal.id,
+          kind: 'operator',
+          name: 'bootstrap',
+          secretHash: hashSecret(secret),
+          createdAt: this.clock.now(),
+          expiresAt: null,
+        }),
+      );
+      await this.audit.record({ actor: null, action: 'operator.bootstrap', provider: OPERATOR_PROVIDER, target: token.id, outcome: 'success', origin }, manager);
+      return secret;
+    });
+  }
+}

@@ -1,0 +1,3 @@
+export * from './secret-format';
+export * from './password';
+export * from './issued';

@@ -1,0 +1,116 @@
+import { In } from 'typeorm';
+import { PermissionEntity, PersonaEntity, ServiceAccountPersonaEntity, type PersonaPolicy } from '../../entities';
+import type { AuditService } from '../audit';
+import { CoreActions, type AccessGuard } from '../authz';
+import type { Clock } from '../clock';
+import type { ProviderDescriptor, RequestContext } from '../context';
+import type { Database } from '../database';
+import { badInput, conflict } from '../errors';
+import { decodeCursor, encodeCursor, type Page } from './service-account.service';
+
+/** Permissions (seeded from each provider's catalog) and personas. */
+export class CatalogService {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly audit: AuditService,
+    private readonly guard: AccessGuard,
+  ) {}
+
+  /** Makes the stored catalog match the providers' declared ones; idempotent, run at start. */
+  async syncPermissions(providers: readonly ProviderDescriptor[]): Promise<void> {
+    const rows = providers.flatMap((p) => (p.catalog?.permissions ?? []).map((perm) => ({ provider: p.id, code: perm.id, name: perm.name })));
+    if (rows.length === 0) return;
+    await this.db.transaction(async ({ manager }) => {
+      await manager.upsert(PermissionEntity, rows, ['provider', 'code']);
+    });
+  }
+
+  async permissions(ctx: RequestContext, provider: ProviderDescriptor): Promise<PermissionEntity[]> {
+    await this.guard.require(ctx, provider, CoreActions.listPermissions);
+    return this.db.manager.find(PermissionEntity, { where: { provider: provider.id }, order: { code: 'ASC' } });
+  }
+
+  async createPersona(
+    ctx: RequestContext,
+    provider: ProviderDescriptor,
+    input: { name: string; qualifiedName?: string | null; policies?: PersonaPolicy[] | null },
+  ): Promise<PersonaEntity> {
+    await this.guard.require(ctx, provider, CoreActions.createPersona);
+    const name = input.name?.trim();
+    if (!name) throw badInput('A persona name is required.', { field: 'name' });
+    const qualifiedName = input.qualifiedName?.trim() || `default/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+    for (const policy of input.policies ?? []) {
+      if (!policy.action || !policy.resource) throw badInput('Every policy needs an action and a resource.', { field: 'policies' });
+    }
+    return this.db.transaction(async ({ manager }) => {
+      const existing = await manager.findOne(PersonaEntity, { where: { provider: provider.id, qualifiedName } });
+      if (existing) throw conflict(`A persona "${qualifiedName}" already exists.`);
+      const persona = await manager.save(
+        manager.create(PersonaEntity, { provider: provider.id, name, qualifiedName, policies: input.policies ?? [], createdAt: this.clock.now() }),
+      );
+      await this.audit.record(
+        { actor: ctx.actor, action: CoreActions.createPersona, provider: provider.id, target: persona.id, outcome: 'success', origin: ctx.origin, detail: { qualifiedName } },
+        manager,
+      );
+      return persona;
+    });
+  }
+
+  async personas(ctx: RequestContext, providers: readonly ProviderDescriptor[], args: { first?: number | null; after?: string | null }): Promise<Page<PersonaEntity>> {
+    const visible: string[] = [];
+    for (const provider of providers) {
+      try {
+        await this.guard.require(ctx, provider, CoreActions.listPersonas);
+        visible.push(provider.id);
+      } catch (error) {
+        if (providers.length === 1) throw error;
+      }
+    }
+    if (!visible.length) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+    const first = Math.min(Math.max(args.first ?? 20, 0), 100);
+    const qb = this.db.manager.createQueryBuilder(PersonaEntity, 'p').where('p.provider IN (:...visible)', { visible });
+    const totalCount = await qb.clone().getCount();
+    if (args.after) {
+      const [createdAt, id] = decodeCursor(args.after);
+      qb.andWhere('(p.created_at, p.id) > (:createdAt, :id)', { createdAt, id });
+    }
+    const rows = await qb.orderBy('p.created_at', 'ASC').addOrderBy('p.id', 'ASC').take(first + 1).getMany();
+    const nodes = rows.slice(0, first);
+    const last = nodes[nodes.length - 1];
+    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null, totalCount };
+  }
+
+  async personasOf(serviceAccountIds: readonly string[]): Promise<Map<string, PersonaEntity[]>> {
+    const result = new Map<string, PersonaEntity[]>(serviceAccountIds.map((id) => [id, []]));
+    if (!serviceAccountIds.length) return result;
+    const links = await this.db.manager
+      .createQueryBuilder(ServiceAccountPersonaEntity, 'l')
+      .innerJoinAndMapOne('l.persona', PersonaEntity, 'p', 'p.id = l.persona_id')
+      .where('l.service_account_id IN (:...ids)', { ids: serviceAccountIds })
+      .orderBy('p.qualified_name', 'ASC')
+      .getMany();
+    for (const link of links as (ServiceAccountPersonaEntity & { persona: PersonaEntity })[]) result.get(link.serviceAccountId)?.push(link.persona);
+    return result;
+  }
+
+  async permissionsOf(serviceAccountIds: readonly string[]): Promise<Map<string, PermissionEntity[]>> {
+    const result = new Map<string, PermissionEntity[]>(serviceAccountIds.map((id) => [id, []]));
+    if (!serviceAccountIds.length) return result;
+    const rows: { service_account_id: string; provider: string; code: string; name: string }[] = await this.db.manager.query(
+      `SELECT g.service_account_id, p.provider, p.code, p.name
+         FROM service_account_permission g
+         JOIN service_account a ON a.id = g.service_account_id
+         JOIN permission p ON p.provider = a.provider AND p.code = g.code
+        WHERE g.service_account_id = ANY($1::uuid[])
+        ORDER BY p.code`,
+      [serviceAccountIds],
+    );
+    for (const row of rows) result.get(row.service_account_id)?.push(Object.assign(new PermissionEntity(), { provider: row.provider, code: row.code, name: row.name }));
+    return result;
+  }
+
+  async personasByIds(ids: readonly string[]): Promise<PersonaEntity[]> {
+    return ids.length ? this.db.manager.find(PersonaEntity, { where: { id: In([...ids]) } }) : [];
+  }
+}

@@ -1,0 +1,35 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * The event log: one row per state change, written in the change's own transaction.
+ * Subscribers read this table; NOTIFY only wakes them.
+ */
+@Entity({ name: 'token_event' })
+@Index('token_event_service_account', ['serviceAccountId'])
+export class TokenEventEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  cursor: string;
+
+  @Column({ type: 'varchar', length: 32 })
+  provider: string;
+
+  /** CREATED | REVOKED | EXPIRED | DELETED | PERSONAS_CHANGED | PERMISSIONS_CHANGED */
+  @Column({ type: 'varchar', length: 32 })
+  kind: string;
+
+  /** SERVICE_ACCOUNT | REFRESH_TOKEN | ACCESS_TOKEN */
+  @Column({ name: 'subject_type', type: 'varchar', length: 32 })
+  subjectType: string;
+
+  @Column({ name: 'subject_id', type: 'uuid' })
+  subjectId: string;
+
+  @Column({ name: 'service_account_id', type: 'uuid' })
+  serviceAccountId: string;
+
+  @Column({ type: 'varchar', length: 255 })
+  actor: string;
+
+  @Column({ type: 'timestamptz' })
+  at: Date;
+}

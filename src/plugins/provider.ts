@@ -1,0 +1,111 @@
+import type { Router } from 'express';
+import type {
+  AccessTokenEntity,
+  RefreshTokenEntity,
+  ServiceAccountEntity,
+} from '../entities';
+import type { Actor, BearerVerifier, CoreServices, Issued, ProviderDescriptor, RequestContext } from '../core';
+
+/**
+ * The provider contract. A provider is data (catalog, lifespans, policy) plus optional hooks; core
+ * does the mechanics once. It is made by a factory that receives the core services, and it knows
+ * nothing of the other providers.
+ */
+export interface ProviderPlugin extends ProviderDescriptor {
+  /** Lower-case id, stored in every row it owns; upper-cased, it is the GraphQL `Provider` value. */
+  readonly id: string;
+  readonly displayName: string;
+
+  init?(): Promise<void> | void;
+  destroy?(): Promise<void> | void;
+
+  /** GraphQL `createServiceAccount`: validates the provider's own fields, then calls core. */
+  createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<ServiceAccountEntity>>;
+  deleteServiceAccount?(ctx: RequestContext, id: string): Promise<{ revokedTokenIds: string[] }>;
+  /** GraphQL `createRefreshToken`: a long-lived token that mints access tokens (two-step providers). */
+  createRefreshToken?(ctx: RequestContext, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;
+  /** GraphQL `createAccessToken`: from a refresh token, or directly for a principal. */
+  createAccessToken?(ctx: RequestContext, input: AccessTokenInput): Promise<Issued<AccessTokenEntity>>;
+  revokeToken?(ctx: RequestContext, id: string): Promise<void>;
+  /** GraphQL `importServiceAccounts`: a preview unless `confirm`. */
+  importServiceAccounts?(ctx: RequestContext, csv: string, confirm: boolean): Promise<ImportResult>;
+  /** GraphQL `createOAuthClient` (providers with OAuth client applications). */
+  createOAuthClient?(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
+  /** GraphQL `rotateSigningKey` (providers that sign their own tokens). */
+  rotateSigningKey?(ctx: RequestContext): Promise<{ kid: string; publishedKids: string[] }>;
+
+  /** Credentials in the provider's own format (JWTs): an Actor, or `null` when not the provider's. */
+  verifyBearer?: BearerVerifier;
+  /** The vendor-compatible REST face, mounted at the server's root. */
+  routes?(router: Router, kit: RouteKit): void;
+}
+
+/** `CreateServiceAccountInput`: every provider's fields side by side; each provider reads its own. */
+export interface ServiceAccountInput {
+  name?: string | null;
+  user?: string | null;
+  displayName?: string | null;
+  email?: string | null;
+  title?: string | null;
+  role?: string | null;
+  password?: string | null;
+  description?: string | null;
+  personaQualifiedNames?: string[] | null;
+  validitySeconds?: number | null;
+  permissions?: string[] | null;
+}
+
+export interface RefreshTokenInput {
+  serviceAccountId?: string | null;
+  name: string;
+  username?: string | null;
+  password?: string | null;
+}
+
+export interface AccessTokenInput {
+  refreshTokenId?: string | null;
+  serviceAccountId?: string | null;
+  name?: string | null;
+  /** Replace the refresh token's current access token (revoking it) instead of adding one. */
+  regenerate?: boolean | null;
+}
+
+export interface ImportRowError {
+  line: number;
+  field: string | null;
+  message: string;
+}
+
+export interface ImportResult {
+  confirmed: boolean;
+  total: number;
+  valid: number;
+  errors: ImportRowError[];
+  created: ServiceAccountEntity[];
+}
+
+export interface OAuthClientInput {
+  name: string;
+  accessTokenLifetimeSeconds: number;
+  role: string;
+}
+
+export interface IssuedOAuthClient {
+  id: string;
+  clientId: string;
+  name: string;
+  role: string;
+  serviceAccount: ServiceAccountEntity;
+  clientSecret: string;
+}
+
+/** What a provider's REST routes get from the edge. */
+export interface RouteKit {
+  core: CoreServices;
+  /** The caller's Actor (or null when no credential was sent) and the request's audit origin. */
+  context(req: import('express').Request): Promise<RequestContext>;
+  /** Resolves a credential the provider received some other way (a body field, Basic auth). */
+  actorFor(value: string): Promise<Actor>;
+}
+
+export type ProviderFactory = (core: CoreServices) => ProviderPlugin;

@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import type { GraphQLSchema } from 'graphql';
+import { createPubSub } from '@graphql-yoga/subscription';
+import { buildSchema } from 'type-graphql';
+import { authChecker } from './auth-checker';
+import { defineProviderEnum } from './common/provider.enum';
+import { NodeResolver } from './common/node.resolver';
+import { TokenEventResolver } from './events/token-event.resolver';
+import { ImportResolver } from './import/import.resolver';
+import { OAuthResolver } from './oauth/oauth.resolver';
+import { PermissionResolver } from './permission/permission.resolver';
+import { PersonaResolver } from './persona/persona.resolver';
+import { ServiceAccountResolver } from './service-account/service-account.resolver';
+import { AccessTokenResolver, RefreshTokenResolver, TokenMutationResolver } from './token/token.resolver';
+import { ViewerResolver } from './viewer/viewer.resolver';
+
+export const resolvers = [
+  ViewerResolver,
+  NodeResolver,
+  ServiceAccountResolver,
+  TokenMutationResolver,
+  RefreshTokenResolver,
+  AccessTokenResolver,
+  PersonaResolver,
+  PermissionResolver,
+  ImportResolver,
+  OAuthResolver,
+  TokenEventResolver,
+] as const;
+
+/** The schema for a set of providers: `Provider` has one value per registered provider id. */
+export async function buildGatewaySchema(providerIds: readonly string[]): Promise<GraphQLSchema> {
+  if (providerIds.length === 0) throw new Error('At least one provider must be registered.');
+  defineProviderEnum(providerIds);
+  return buildSchema({
+    resolvers,
+    authChecker,
+    validate: { forbidUnknownValues: false },
+    emitSchemaFile: false,
+    // Subscriptions read core's event stream themselves; type-graphql insists on a PubSub regardless.
+    pubSub: createPubSub(),
+  });
+}

@@ -1,0 +1,34 @@
+import { Field, ID, ObjectType } from 'type-graphql';
+import type { TokenEvent as CoreTokenEvent } from '../../core';
+import { Provider } from '../common/provider.enum';
+
+@ObjectType({ description: 'One state change of a token or service account, from the event log.' })
+export class TokenEvent {
+  @Field({ description: 'Position in the event log.' })
+  cursor: string;
+
+  @Field(() => Provider)
+  provider: string;
+
+  @Field({ description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED or PERMISSIONS_CHANGED.' })
+  kind: string;
+
+  @Field({ description: 'SERVICE_ACCOUNT, REFRESH_TOKEN or ACCESS_TOKEN.' })
+  subjectType: string;
+
+  @Field(() => ID)
+  subjectId: string;
+
+  @Field(() => ID)
+  serviceAccountId: string;
+
+  @Field({ description: 'Who made the change: operator, <provider>:<principal id>, or system.' })
+  actor: string;
+
+  @Field()
+  at: Date;
+
+  static from(event: CoreTokenEvent): TokenEvent {
+    return Object.assign(new TokenEvent(), event);
+  }
+}

@@ -1,0 +1,82 @@
+import { Length, Max, Min } from 'class-validator';
+import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
+import { badInput } from '../../core';
+import type { GraphQLContext } from '../context';
+import { ServiceAccount } from '../service-account/service-account.type';
+
+@InputType()
+export class CreateOAuthClientInput {
+  @Field()
+  @Length(1, 255)
+  name: string;
+
+  @Field(() => Int, { description: '5 minutes (300) to 72 hours (259200).' })
+  @Min(300)
+  @Max(259200)
+  accessTokenLifetimeSeconds: number;
+
+  @Field({ description: "The role of the client's system user." })
+  @Length(1, 64)
+  role: string;
+}
+
+@ObjectType()
+export class OAuthClient {
+  @Field(() => ID)
+  id: string;
+
+  @Field()
+  clientId: string;
+
+  @Field()
+  name: string;
+
+  @Field()
+  role: string;
+
+  @Field(() => ServiceAccount)
+  serviceAccount: ServiceAccount;
+}
+
+@ObjectType()
+export class CreateOAuthClientPayload {
+  @Field(() => OAuthClient)
+  client: OAuthClient;
+
+  @Field({ description: 'Shown here once and never again.' })
+  clientSecret: string;
+}
+
+@ObjectType()
+export class RotateSigningKeyPayload {
+  @Field({ description: 'The key id new tokens are signed with.' })
+  kid: string;
+
+  @Field(() => [String], { description: 'Every key id still published for verification.' })
+  publishedKids: string[];
+}
+
+function providerWith(ctx: GraphQLContext, hook: 'createOAuthClient' | 'rotateSigningKey') {
+  const [plugin] = ctx.providers.withHook(hook);
+  if (!plugin) throw badInput('No registered provider offers OAuth clients.');
+  return plugin;
+}
+
+@Resolver()
+export class OAuthResolver {
+  @Authorized()
+  @Mutation(() => CreateOAuthClientPayload)
+  async createOAuthClient(@Arg('input') input: CreateOAuthClientInput, @Ctx() ctx: GraphQLContext): Promise<CreateOAuthClientPayload> {
+    const issued = await providerWith(ctx, 'createOAuthClient').createOAuthClient!(ctx, input);
+    return {
+      client: { id: issued.id, clientId: issued.clientId, name: issued.name, role: issued.role, serviceAccount: ServiceAccount.from(issued.serviceAccount) },
+      clientSecret: issued.clientSecret,
+    };
+  }
+
+  @Authorized()
+  @Mutation(() => RotateSigningKeyPayload)
+  async rotateSigningKey(@Ctx() ctx: GraphQLContext): Promise<RotateSigningKeyPayload> {
+    return providerWith(ctx, 'rotateSigningKey').rotateSigningKey!(ctx);
+  }
+}

@@ -1,0 +1,59 @@
+import { ArrayMaxSize, IsOptional, Length } from 'class-validator';
+import { Arg, Args, Authorized, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { badInput } from '../../core';
+import type { GraphQLContext } from '../context';
+import { toConnection } from '../common/connection';
+import { PaginationArgs } from '../common/pagination.args';
+import { Provider } from '../common/provider.enum';
+import { Persona, PersonaConnection } from './persona.type';
+
+@InputType()
+export class PersonaPolicyInput {
+  @Field()
+  @Length(1, 128)
+  action: string;
+
+  @Field()
+  @Length(1, 512)
+  resource: string;
+}
+
+@InputType()
+export class CreatePersonaInput {
+  @Field(() => Provider, { nullable: true, description: "Defaults to the caller's provider." })
+  @IsOptional()
+  provider?: string;
+
+  @Field()
+  @Length(1, 255)
+  name: string;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to `default/<name in kebab case>`.' })
+  @IsOptional()
+  @Length(1, 512)
+  qualifiedName?: string;
+
+  @Field(() => [PersonaPolicyInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(200)
+  policies?: PersonaPolicyInput[];
+}
+
+@Resolver(() => Persona)
+export class PersonaResolver {
+  @Authorized()
+  @Query(() => PersonaConnection)
+  async personas(@Args() { first, after }: PaginationArgs, @Ctx() ctx: GraphQLContext) {
+    const page = await ctx.core.catalog.personas(ctx, ctx.providers.all(), { first, after });
+    return toConnection(page, Persona.from);
+  }
+
+  @Authorized()
+  @Mutation(() => Persona)
+  async createPersona(@Arg('input') input: CreatePersonaInput, @Ctx() ctx: GraphQLContext): Promise<Persona> {
+    const providerId = input.provider ?? (ctx.actor?.kind === 'principal' ? ctx.actor.provider : undefined);
+    if (!providerId) throw badInput('Say which provider the persona belongs to.', { field: 'provider' });
+    const persona = await ctx.core.catalog.createPersona(ctx, ctx.providers.get(providerId), input);
+    return Persona.from(persona);
+  }
+}

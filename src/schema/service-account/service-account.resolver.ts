@@ -1,0 +1,91 @@
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { badInput, notFound, tokenStatus } from '../../core';
+import type { GraphQLContext } from '../context';
+import { toConnection } from '../common/connection';
+import { PaginationArgs } from '../common/pagination.args';
+import { Provider } from '../common/provider.enum';
+import { TokenStatusValue } from '../common/token-status.enum';
+import { Permission } from '../permission/permission.type';
+import { Persona } from '../persona/persona.type';
+import { AccessToken, RefreshToken } from '../token/token.types';
+import { CreateServiceAccountInput, CreateServiceAccountPayload, DeleteServiceAccountPayload } from './service-account.inputs';
+import { ServiceAccount, ServiceAccountConnection } from './service-account.type';
+
+@Resolver(() => ServiceAccount)
+export class ServiceAccountResolver {
+  @Authorized()
+  @Query(() => ServiceAccount, { nullable: true })
+  async serviceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ServiceAccount | null> {
+    const account = await ctx.loaders.serviceAccount.load(id.length === 36 ? id : '00000000-0000-0000-0000-000000000000');
+    if (!account || !ctx.providers.has(account.provider)) return null;
+    return ServiceAccount.from(await ctx.core.serviceAccounts.get(ctx, ctx.providers.get(account.provider), id));
+  }
+
+  @Authorized()
+  @Query(() => ServiceAccountConnection)
+  async serviceAccounts(
+    @Arg('provider', () => Provider, { nullable: true }) provider: string | undefined,
+    @Args() { first, after }: PaginationArgs,
+    @Ctx() ctx: GraphQLContext,
+  ) {
+    const providers = provider ? [ctx.providers.get(provider)] : ctx.providers.all();
+    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after });
+    return toConnection(page, ServiceAccount.from);
+  }
+
+  @Authorized()
+  @Mutation(() => CreateServiceAccountPayload)
+  async createServiceAccount(@Arg('input') input: CreateServiceAccountInput, @Ctx() ctx: GraphQLContext): Promise<CreateServiceAccountPayload> {
+    const plugin = ctx.providers.get(input.provider);
+    if (!plugin.createServiceAccount) throw badInput(`${plugin.displayName} does not create service accounts through this mutation.`);
+    const { provider: _provider, ...fields } = input;
+    const issued = await plugin.createServiceAccount(ctx, fields);
+    return { serviceAccount: ServiceAccount.from(issued.record), secret: issued.secret };
+  }
+
+  @Authorized()
+  @Mutation(() => DeleteServiceAccountPayload, { description: 'Deletes the account and revokes every token it holds, at once.' })
+  async deleteServiceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<DeleteServiceAccountPayload> {
+    const account = await ctx.core.serviceAccounts.find(id);
+    if (!account || !ctx.providers.has(account.provider)) throw notFound('Service account');
+    const plugin = ctx.providers.get(account.provider);
+    const result = plugin.deleteServiceAccount
+      ? await plugin.deleteServiceAccount(ctx, id)
+      : await ctx.core.serviceAccounts.delete(ctx, plugin, id);
+    return { deletedServiceAccountId: id, revokedTokenCount: result.revokedTokenIds.length };
+  }
+
+  @FieldResolver(() => [Permission])
+  async permissions(@Root() account: ServiceAccount, @Ctx() ctx: GraphQLContext): Promise<Permission[]> {
+    return (await ctx.loaders.permissionsByAccount.load(account.id)).map(Permission.from);
+  }
+
+  @FieldResolver(() => [Persona])
+  async personas(@Root() account: ServiceAccount, @Ctx() ctx: GraphQLContext): Promise<Persona[]> {
+    return (await ctx.loaders.personasByAccount.load(account.id)).map(Persona.from);
+  }
+
+  @FieldResolver(() => [RefreshToken])
+  async refreshTokens(
+    @Root() account: ServiceAccount,
+    @Arg('status', () => TokenStatusValue, { nullable: true }) status: TokenStatusValue | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RefreshToken[]> {
+    const now = ctx.core.clock.now();
+    return (await ctx.loaders.refreshTokensByOwner.load(account.id))
+      .map((t) => RefreshToken.from(t, tokenStatus(t, now)))
+      .filter((t) => !status || t.status === status);
+  }
+
+  @FieldResolver(() => [AccessToken])
+  async accessTokens(
+    @Root() account: ServiceAccount,
+    @Arg('status', () => TokenStatusValue, { nullable: true }) status: TokenStatusValue | undefined,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<AccessToken[]> {
+    const now = ctx.core.clock.now();
+    return (await ctx.loaders.accessTokensByOwner.load(account.id))
+      .map((t) => AccessToken.from(t, tokenStatus(t, now)))
+      .filter((t) => !status || t.status === status);
+  }
+}
