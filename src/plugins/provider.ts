@@ -108,4 +108,8 @@ export interface RouteKit {
   actorFor(value: string): Promise<Actor>;
 }
 
+/**
+ * Makes a provider for one gateway. It may keep `core` for later but must not use it while
+ * constructing: the schema printer calls factories without a core to learn their ids.
+ */
 export type ProviderFactory = (core: CoreServices) => ProviderPlugin;

@@ -108,6 +108,30 @@ export class CredentialService {
     };
   }
 
+  /**
+   * The Actor of a principal authenticated some other way than a bearer token (a password, an
+   * id:secret pair, a signed token whose claims the provider checked). Loads its current grants.
+   */
+  async principalActor(account: ServiceAccountEntity, credential: { id: string; expiresAt: Date | null }): Promise<Actor> {
+    const [row]: { permissions: string[] | null; persona_ids: string[] | null }[] = await this.db.dataSource.query(
+      `SELECT (SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = $1) AS permissions,
+              (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = $1) AS persona_ids`,
+      [account.id],
+    );
+    return {
+      kind: account.provider === OPERATOR_PROVIDER ? 'operator' : 'principal',
+      provider: account.provider,
+      principalId: account.id,
+      principalKind: account.kind,
+      name: account.name,
+      role: account.role,
+      permissions: new Set(row?.permissions ?? []),
+      personaIds: row?.persona_ids ?? [],
+      credentialId: credential.id,
+      credentialExpiresAt: credential.expiresAt,
+    };
+  }
+
   private operatorActor(): Actor {
     const principal = this.operatorPrincipal!;
     return {

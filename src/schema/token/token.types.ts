@@ -5,7 +5,7 @@ import { TokenStatusValue } from '../common/token-status.enum';
 import { Provider } from '../common/provider.enum';
 
 /** Holds the row's owner and parent ids for the field resolvers; GraphQL shows neither directly. */
-@ObjectType({ isAbstract: true, implements: Node })
+@ObjectType({ implements: Node })
 abstract class TokenFields extends Node {
   @Field(() => Provider)
   provider: string;
