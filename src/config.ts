@@ -10,6 +10,8 @@ export interface GatewayConfig {
   operatorToken?: string;
   /** Per-provider lifespan overrides in seconds, e.g. `{"alation": {"refresh": 86400}}`. */
   lifespans: Record<string, Record<string, number | null>>;
+  /** Encrypts signing keys at rest. Embedded mode generates one into the data folder when unset. */
+  masterKey?: string;
   maxBodyBytes: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
 }
@@ -40,6 +42,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     dataDir: env.KEYGATE_DATA_DIR || join('.keygate', 'data'),
     operatorToken: env.KEYGATE_OPERATOR_TOKEN || undefined,
     lifespans,
+    masterKey: env.KEYGATE_MASTER_KEY || undefined,
     maxBodyBytes: int(env.KEYGATE_MAX_BODY_BYTES, 1024 * 1024, 'KEYGATE_MAX_BODY_BYTES'),
     logLevel,
   };

@@ -9,3 +9,4 @@ export * from './audit';
 export * from './events';
 export * from './database';
 export * from './services';
+export * from './signing';

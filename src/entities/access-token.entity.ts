@@ -24,4 +24,8 @@ export class AccessTokenEntity extends TokenColumns {
   @Index('access_token_jti', { unique: true, where: 'jti IS NOT NULL' })
   @Column({ type: 'varchar', length: 64, nullable: true })
   jti: string | null;
+
+  /** The key that signed it (signed tokens only): a retired key stays published until its last token expires. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  kid: string | null;
 }

@@ -5,6 +5,7 @@ import { PermissionEntity } from './permission.entity';
 import { PersonaEntity } from './persona.entity';
 import { RefreshTokenEntity } from './refresh-token.entity';
 import { ServiceAccountEntity } from './service-account.entity';
+import { SigningKeyEntity } from './signing-key.entity';
 import { TokenEventEntity } from './token-event.entity';
 
 export * from './access-token.entity';
@@ -14,6 +15,7 @@ export * from './permission.entity';
 export * from './persona.entity';
 export * from './refresh-token.entity';
 export * from './service-account.entity';
+export * from './signing-key.entity';
 export * from './token-event.entity';
 
 export const entities = [
@@ -26,4 +28,5 @@ export const entities = [
   ServiceAccountPersonaEntity,
   AuditEventEntity,
   TokenEventEntity,
+  SigningKeyEntity,
 ];

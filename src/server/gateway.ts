@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
@@ -7,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { systemClock, CoreServices, Database, isGatewayError, type Actor, type Clock, type RequestContext } from '../core';
+import { systemClock, CoreServices, Database, isGatewayError, MasterKey, type Actor, type Clock, type RequestContext } from '../core';
 import type { GatewayConfig } from '../config';
 import type { ProviderFactory } from '../plugins/provider';
 import { defaultProviders, ProviderRegistry } from '../plugins/registry';
@@ -26,6 +28,23 @@ export interface GatewayOptions {
   logger?: Logger;
   /** Count SQL statements (benchmarks, DataLoader tests). */
   countStatements?: boolean;
+}
+
+/** The master key: configured, else (embedded only) generated once into the data folder. */
+function masterKeyFor(config: GatewayConfig, db: Database, logger: Logger): () => MasterKey {
+  let key: MasterKey | undefined;
+  return () => {
+    if (key) return key;
+    if (config.masterKey) return (key = new MasterKey(config.masterKey));
+    if (!db.embedded) throw new Error('KEYGATE_MASTER_KEY is required with DATABASE_URL to make or use signing keys.');
+    if (config.dataDir.startsWith('memory://')) return (key = new MasterKey(MasterKey.generate()));
+    const file = join(config.dataDir, 'keygate-master.key');
+    if (!existsSync(file)) {
+      writeFileSync(file, MasterKey.generate() + '\n', { mode: 0o600, flag: 'wx' });
+      logger.warn('generated a master key into the data folder; set KEYGATE_MASTER_KEY in production', { file });
+    }
+    return (key = new MasterKey(readFileSync(file, 'utf8')));
+  };
 }
 
 function originOf(req: Request, face: string): string {
@@ -65,7 +84,7 @@ export class Gateway {
     try {
       const applied = await db.migrate();
       if (applied.length) logger.info('migrations applied', { migrations: applied });
-      const core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans });
+      const core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger) });
       const providers = new ProviderRegistry(options.providers ?? defaultProviders, core);
       await core.catalog.syncPermissions(providers.all());
       for (const plugin of providers.all()) if (plugin.verifyBearer) core.credentials.addVerifier(plugin.verifyBearer);
@@ -98,6 +117,16 @@ export class Gateway {
         res.json({ status: 'ready' });
       } catch {
         res.status(503).json({ status: 'database unreachable' });
+      }
+    });
+
+    // The gateway's public signing keys, for offline verification of the JWTs it issues.
+    app.get('/.well-known/jwks.json', async (_req, res) => {
+      try {
+        res.set('cache-control', 'public, max-age=300').json(await core.signing.jwks());
+      } catch (error) {
+        logger.error('jwks unavailable', { error: String((error as Error).message) });
+        res.status(503).json({ error: 'unavailable', message: 'Signing keys are unavailable.' });
       }
     });
 

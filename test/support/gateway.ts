@@ -1,4 +1,4 @@
-import { ManualClock, type Clock } from '../../src/core';
+import { ManualClock, MasterKey, type Clock } from '../../src/core';
 import type { GatewayConfig } from '../../src/config';
 import { createExampleProvider } from '../../src/plugins/example/example.provider';
 import type { ProviderFactory } from '../../src/plugins/provider';
@@ -8,6 +8,7 @@ import { createLogger } from '../../src/server/logger';
 import { createTestDatabase, type TestDatabase } from './database';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
+const MASTER_KEY = MasterKey.generate();
 
 export interface TestGateway {
   gateway: Gateway;
@@ -41,6 +42,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     dataDir: database.dataDir,
     operatorToken: OPERATOR_TOKEN,
     lifespans: {},
+    masterKey: MASTER_KEY,
     maxBodyBytes: 1024 * 1024,
     logLevel: 'debug',
     ...options.config,

@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../database';
 import { conflict, unauthenticated } from '../errors';
 import { constantTimeEqual, generateSecret, hashSecret, parseSecret, SECRET_KINDS } from '../secrets';
+import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
 
@@ -34,6 +35,7 @@ interface CredentialRow {
  */
 export class CredentialService {
   private readonly verifiers: BearerVerifier[] = [];
+  private readonly issuers = new Map<string, VerifyOptions>();
   private configuredOperatorHash: string | null = null;
   private operatorPrincipal: ServiceAccountEntity | null = null;
 
@@ -41,11 +43,17 @@ export class CredentialService {
     private readonly db: Database,
     private readonly clock: Clock,
     private readonly audit: AuditService,
+    private readonly signing: SigningService,
     private readonly onUse: (tokenId: string, lastUsedAt: Date | null) => void = () => undefined,
   ) {}
 
   addVerifier(verifier: BearerVerifier): void {
     this.verifiers.push(verifier);
+  }
+
+  /** Accept JWTs that this gateway signed for `issuer` (see TokenService.issueSignedToken) as bearer credentials. */
+  acceptSignedTokens(options: VerifyOptions): void {
+    this.issuers.set(options.issuer, options);
   }
 
   /** The bearer value of a request: `Authorization: Bearer …`, else a `TOKEN` header (Alation). */
@@ -71,6 +79,8 @@ export class CredentialService {
     if (!value || value.length > 4096) throw unauthenticated();
     if (this.configuredOperatorHash && constantTimeEqual(hashSecret(value), this.configuredOperatorHash)) return this.operatorActor();
     if (parseSecret(value)) return this.resolveStored(value);
+    const signed = await this.resolveSigned(value);
+    if (signed) return signed;
     for (const verify of this.verifiers) {
       const actor = await verify(value);
       if (actor) return actor;
@@ -78,7 +88,27 @@ export class CredentialService {
     throw unauthenticated();
   }
 
-  private async resolveStored(value: string): Promise<Actor> {
+  /** A JWT this gateway signed: signature, issuer, type and expiry checked, then its row by `jti` (revocation). */
+  private async resolveSigned(value: string): Promise<Actor | null> {
+    if (this.issuers.size === 0) return null;
+    const decoded = decodeJwt(value);
+    const options = typeof decoded?.claims.iss === 'string' ? this.issuers.get(decoded.claims.iss) : undefined;
+    if (!options) return null;
+    const claims = await this.signing.verify(value, options);
+    if (!claims || typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti)) throw unauthenticated();
+    const actor = await this.lookup('t.jti = $1', claims.jti);
+    if (actor.principalId !== claims.sub) throw unauthenticated();
+    // A token carries the permissions it was issued with, where its issuer put them in.
+    if (Array.isArray(claims.permissions)) return { ...actor, permissions: new Set(claims.permissions.map(String)) };
+    return actor;
+  }
+
+  private resolveStored(value: string): Promise<Actor> {
+    return this.lookup('t.secret_hash = $1', hashSecret(value));
+  }
+
+  /** One indexed lookup: the token, its principal and the principal's grants. */
+  private async lookup(where: string, key: string): Promise<Actor> {
     const rows: CredentialRow[] = await this.db.dataSource.query(
       `SELECT t.id AS token_id, t.kind AS token_kind, t.expires_at, t.revoked_at, t.last_used_at,
               a.id AS principal_id, a.provider, a.kind AS principal_kind, a.name, a.role,
@@ -86,8 +116,8 @@ export class CredentialService {
               (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = a.id) AS persona_ids
          FROM access_token t
          JOIN service_account a ON a.id = t.owner_id AND a.deleted_at IS NULL
-        WHERE t.secret_hash = $1`,
-      [hashSecret(value)],
+        WHERE ${where}`,
+      [key],
     );
     const row = rows[0];
     if (!row) throw unauthenticated();

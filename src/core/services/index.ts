@@ -3,6 +3,7 @@ import { AccessGuard } from '../authz';
 import type { Clock } from '../clock';
 import { CredentialService } from '../credentials';
 import type { Database } from '../database';
+import { MasterKey, SigningService } from '../signing';
 import { EventService } from '../events';
 import { CatalogService } from './catalog.service';
 import { ServiceAccountService } from './service-account.service';
@@ -13,6 +14,8 @@ export * from './service-account.service';
 export * from './token.service';
 
 export interface CoreOptions {
+  /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
+  masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
 }
 
@@ -25,6 +28,7 @@ export class CoreServices {
   readonly tokens: TokenService;
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
+  readonly signing: SigningService;
 
   constructor(
     readonly db: Database,
@@ -35,8 +39,14 @@ export class CoreServices {
     this.guard = new AccessGuard(this.audit);
     this.events = new EventService(clock);
     this.serviceAccounts = new ServiceAccountService(db, clock, this.audit, this.events, this.guard);
-    this.tokens = new TokenService(db, clock, this.audit, this.events, this.guard, options.lifespanOverrides);
+    const masterKey =
+      options.masterKey ??
+      (() => {
+        throw new Error('KEYGATE_MASTER_KEY is not set: signing keys cannot be made or used.');
+      });
+    this.signing = new SigningService(db, clock, masterKey);
+    this.tokens = new TokenService(db, clock, this.audit, this.events, this.guard, this.signing, options.lifespanOverrides);
     this.catalog = new CatalogService(db, clock, this.audit, this.guard);
-    this.credentials = new CredentialService(db, clock, this.audit, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
+    this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
   }
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import type { SigningService } from '../signing';
 import { AccessTokenEntity, RefreshTokenEntity, ServiceAccountEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import { CoreActions, type AccessGuard } from '../authz';
@@ -37,6 +39,7 @@ export class TokenService {
     private readonly audit: AuditService,
     private readonly events: EventService,
     private readonly guard: AccessGuard,
+    private readonly signing: SigningService,
     private readonly lifespanOverrides: Readonly<Record<string, Readonly<Record<string, number | null>>>> = {},
   ) {}
 
@@ -132,6 +135,52 @@ export class TokenService {
       return { record, secret };
     };
     return options.tx ? run(options.tx) : this.db.transaction(run);
+  }
+
+  /**
+   * Issues a signed token (JWT): a token row keyed by `jti` (for revocation and status) and the
+   * compact JWS as the show-once secret. `claims` adds provider claims to the registered ones.
+   */
+  async issueSignedToken(
+    ctx: RequestContext,
+    provider: ProviderDescriptor,
+    owner: ServiceAccountEntity,
+    options: { kind: string; issuer: string; audience: string; type: string; lifespanSeconds: number; claims?: Record<string, unknown>; action?: string; tx?: Transaction },
+  ): Promise<Issued<AccessTokenEntity>> {
+    const action = options.action ?? CoreActions.createAccessToken;
+    await this.guard.require(ctx, provider, action, { ownerId: owner.id });
+    const jti = randomUUID();
+    const now = this.clock.now();
+    const iat = Math.floor(now.getTime() / 1000);
+    const { token, kid } = await this.signing.sign(
+      { ...options.claims, iss: options.issuer, sub: owner.id, aud: options.audience, iat, nbf: iat, exp: iat + options.lifespanSeconds, jti, client_id: owner.clientId ?? undefined },
+      options.type,
+    );
+    const run = async (tx: Transaction) => {
+      const record = await tx.manager.save(
+        tx.manager.create(AccessTokenEntity, {
+          provider: provider.id,
+          ownerId: owner.id,
+          kind: options.kind,
+          jti,
+          kid,
+          secretHash: null,
+          createdAt: now,
+          expiresAt: new Date((iat + options.lifespanSeconds) * 1000),
+        }),
+      );
+      await this.events.append(tx, ctx.actor, [
+        { provider: provider.id, kind: 'CREATED', subjectType: 'ACCESS_TOKEN', subjectId: record.id, serviceAccountId: owner.id },
+      ]);
+      await this.audit.record({ actor: ctx.actor, action, provider: provider.id, target: record.id, outcome: 'success', origin: ctx.origin, detail: { owner: owner.id, kind: options.kind, kid } }, tx.manager);
+      return { record, secret: token };
+    };
+    return options.tx ? run(options.tx) : this.db.transaction(run);
+  }
+
+  async findByJti(jti: string, manager: EntityManager = this.db.manager): Promise<AccessTokenEntity | null> {
+    if (!isUuid(jti)) return null;
+    return manager.findOne(AccessTokenEntity, { where: { jti } });
   }
 
   /** Finds a token of either type by id. */

@@ -1,0 +1,3 @@
+export * from './jwt';
+export * from './master-key';
+export * from './signing.service';
