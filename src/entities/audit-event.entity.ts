@@ -31,6 +31,6 @@ export class AuditEventEntity {
   @Column({ type: 'varchar', length: 255 })
   origin: string;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   detail: Record<string, unknown>;
 }

@@ -7,6 +7,7 @@ import { RefreshTokenEntity } from './refresh-token.entity';
 import { ServiceAccountEntity } from './service-account.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { TokenEventEntity } from './token-event.entity';
+import { ResourceEntity, ResourceGrantEntity } from './resource.entity';
 
 export * from './access-token.entity';
 export * from './audit-event.entity';
@@ -17,6 +18,7 @@ export * from './refresh-token.entity';
 export * from './service-account.entity';
 export * from './signing-key.entity';
 export * from './token-event.entity';
+export * from './resource.entity';
 
 export const entities = [
   ServiceAccountEntity,
@@ -29,4 +31,6 @@ export const entities = [
   AuditEventEntity,
   TokenEventEntity,
   SigningKeyEntity,
+  ResourceEntity,
+  ResourceGrantEntity,
 ];

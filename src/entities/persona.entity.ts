@@ -22,7 +22,7 @@ export class PersonaEntity {
   @Column({ type: 'varchar', length: 255 })
   name: string;
 
-  @Column({ type: 'jsonb', default: () => "'[]'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'[]'" })
   policies: PersonaPolicy[];
 
   @Column({ name: 'created_at', type: 'timestamptz' })

@@ -53,7 +53,7 @@ export class ServiceAccountEntity {
   @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
   secretHash: string | null;
 
-  @Column({ type: 'jsonb', default: () => "'{}'::jsonb" })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   attributes: Record<string, unknown>;
 
   @Column({ name: 'created_at', type: 'timestamptz' })

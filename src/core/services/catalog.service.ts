@@ -63,8 +63,8 @@ export class CatalogService {
       try {
         await this.guard.require(ctx, provider, CoreActions.listPersonas);
         visible.push(provider.id);
-      } catch (error) {
-        if (providers.length === 1) throw error;
+      } catch {
+        // Personas of providers the caller may not list are left out.
       }
     }
     if (!visible.length) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };

@@ -237,7 +237,7 @@ export class TokenService {
   }
 
   /** Revokes every active access token minted from one refresh token. */
-  async revokeAccessTokensOf(ctx: RequestContext, provider: ProviderDescriptor, refreshToken: RefreshTokenEntity, action = CoreActions.revokeToken) {
+  async revokeAccessTokensOf(ctx: RequestContext, provider: ProviderDescriptor, refreshToken: RefreshTokenEntity, action: string = CoreActions.revokeToken) {
     await this.guard.require(ctx, provider, action, { ownerId: refreshToken.ownerId });
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();
@@ -253,7 +253,7 @@ export class TokenService {
   }
 
   /** Revokes every token a principal holds (offboarding). */
-  async revokeAllOf(ctx: RequestContext, provider: ProviderDescriptor, ownerId: string, action = CoreActions.revokeToken) {
+  async revokeAllOf(ctx: RequestContext, provider: ProviderDescriptor, ownerId: string, action: string = CoreActions.revokeToken) {
     await this.guard.require(ctx, provider, action, { ownerId });
     return this.db.transaction(async (tx) => {
       const now = this.clock.now();

@@ -29,7 +29,7 @@ export class ServiceAccountResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const providers = provider ? [ctx.providers.get(provider)] : ctx.providers.all();
-    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after });
+    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after, explicit: Boolean(provider) });
     return toConnection(page, ServiceAccount.from);
   }
 

@@ -1,0 +1,66 @@
+import { exampleAccountWithToken } from '../support/example-flow';
+import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
+import { expectOk, graphql } from '../support/graphql';
+import { allStoredText } from '../support/secret-scan';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+});
+afterAll(() => t.close());
+
+const EVERYTHING = `query($id: ID!) {
+  serviceAccount(id: $id) {
+    id provider kind name displayName email title role description clientId username userId createdAt createdBy lastUsedAt
+    permissions { id name provider }
+    personas { id qualifiedName name policies { action resource } }
+    refreshTokens { id name status createdAt expiresAt lastUsedAt revokedAt owner { id name } accessToken { id kind status } }
+    accessTokens { id kind name status createdAt expiresAt lastUsedAt revokedAt owner { id } refreshToken { id name } }
+  }
+  serviceAccounts(first: 100) { totalCount edges { cursor node { id name refreshTokens { id } accessTokens { id } } } }
+  viewer { name isOperator permissions }
+}`;
+
+test('each secret appears in exactly one response, and nowhere in storage or logs', async () => {
+  const responses: string[] = [];
+  const record = async (...args: Parameters<typeof graphql>) => {
+    const response = await graphql(...args);
+    responses.push(response.raw);
+    return response;
+  };
+
+  const account = await exampleAccountWithToken(t.url, 'show-once', 'MEMBER', { permissions: ['EXAMPLE_READ'] });
+  const secrets = [account.accountSecret, account.refreshSecret, account.token];
+  for (const secret of secrets) expect(secret).toMatch(/^kg[a-z]+_/);
+
+  // Use the credential, read every field as the owner and as the operator, list, revoke.
+  for (const token of [account.token, OPERATOR_TOKEN]) {
+    expectOk(await record(t.url, EVERYTHING, { id: account.id }, token));
+  }
+  expectOk(await record(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds refreshToken { id status } } }', { id: account.refreshTokenId }, OPERATOR_TOKEN));
+  expectOk(await record(t.url, EVERYTHING, { id: account.id }, OPERATOR_TOKEN));
+  for (const raw of responses) for (const secret of secrets) expect(raw).not.toContain(secret);
+
+  const stored = await allStoredText(t);
+  expect(stored.length).toBeGreaterThan(0);
+  for (const secret of secrets) {
+    expect(stored).not.toContain(secret);
+    expect(stored).not.toContain(secret.slice(5, 30));
+  }
+  const logs = t.logs.join('\n');
+  for (const secret of [...secrets, OPERATOR_TOKEN]) expect(logs).not.toContain(secret);
+});
+
+test('the create response shows the secret once; nothing can ask for it again', async () => {
+  const account = await exampleAccountWithToken(t.url, 'show-once-2');
+  const schemaText = JSON.stringify(
+    expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN)).__schema.types,
+  );
+  // `secret` is a field only of the create payloads.
+  const withSecret = expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN))
+    .__schema.types.filter((type: { fields: { name: string }[] | null }) => type.fields?.some((f) => /secret/i.test(f.name)))
+    .map((type: { name: string }) => type.name)
+    .sort();
+  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload']);
+  expect(schemaText).not.toContain(account.token);
+});

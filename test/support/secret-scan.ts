@@ -1,0 +1,19 @@
+import type { TestGateway } from './gateway';
+
+/**
+ * Every text-like value in every table of the gateway's database, for asserting that a plain
+ * secret is stored nowhere.
+ */
+export async function allStoredText(t: TestGateway): Promise<string> {
+  const query = (sql: string, params: unknown[] = []) => t.gateway.db.dataSource.query(sql, params);
+  const columns: { table_name: string; column_name: string }[] = await query(
+    `SELECT table_name, column_name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`,
+  );
+  const parts: string[] = [];
+  for (const { table_name, column_name } of columns) {
+    const rows: { v: string | null }[] = await query(`SELECT "${column_name}"::text AS v FROM "${table_name}"`);
+    for (const row of rows) if (row.v) parts.push(row.v);
+  }
+  return parts.join('\n');
+}
