@@ -1,9 +1,10 @@
 import type { CoreServices } from '../core';
 import { badInput } from '../core';
 import type { ProviderFactory, ProviderPlugin } from './provider';
+import { createTalendProvider } from './talend/talend.provider';
 
 /** The providers a production gateway runs. Removing a vendor is deleting its folder and its line here. */
-export const defaultProviders: ProviderFactory[] = [];
+export const defaultProviders: ProviderFactory[] = [createTalendProvider];
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, ProviderPlugin>();

@@ -1,0 +1,48 @@
+import type { CoreServices } from '../../core';
+import type { ProviderFactory, ProviderPlugin } from '../provider';
+import {
+  SERVICE_ACCOUNT_TOKEN_SECONDS,
+  TALEND_PERMISSIONS,
+  TalendLifespan,
+  talendPolicy,
+  TOKEN_ISSUER,
+  TOKEN_TYPE,
+} from './talend.catalog';
+import { registerTalendRoutes } from './talend.routes';
+import { TalendService } from './talend.service';
+
+/**
+ * Talend (Qlik Talend Management Console): service accounts with permissions whose id:secret is
+ * exchanged for 30-minute signed tokens, and users whose personal access tokens carry their
+ * current permissions. See README.md in this folder for the mapping and the choices made.
+ */
+export const createTalendProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
+  // `core` is absent when the schema printer only asks for ids; nothing below touches it until used.
+  let service: TalendService;
+  const talend = () => (service ??= new TalendService(core, plugin));
+  const plugin: ProviderPlugin = {
+    id: 'talend',
+    displayName: 'Talend',
+    catalog: { permissions: TALEND_PERMISSIONS },
+    lifespans: {
+      [TalendLifespan.serviceAccountToken]: SERVICE_ACCOUNT_TOKEN_SECONDS,
+      [TalendLifespan.personal]: null,
+    },
+    policy: talendPolicy((id) => talend().kindOf(id)),
+
+    init() {
+      // The gateway accepts the tokens this plugin signs as bearer credentials; the jti row makes
+      // revocation and account deletion take effect at once.
+      core.credentials.acceptSignedTokens({ issuer: TOKEN_ISSUER, type: TOKEN_TYPE });
+    },
+
+    createServiceAccount: (ctx, input) => talend().createAccount(ctx, input),
+    deleteServiceAccount: (ctx, id) => talend().deleteAccount(ctx, id),
+    createAccessToken: (ctx, input) => talend().createPersonalToken(ctx, input),
+
+    routes(router, kit) {
+      registerTalendRoutes(router, kit, talend());
+    },
+  };
+  return plugin;
+};
