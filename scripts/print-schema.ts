@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { printSchema } from 'graphql';
+import { lexicographicSortSchema, printSchema } from 'graphql';
 import { defaultProviders } from '../src/plugins/registry';
 import { buildGatewaySchema } from '../src/schema/build-schema';
 
@@ -11,7 +11,7 @@ export function productionProviderIds(): string[] {
 }
 
 export async function printGatewaySchema(): Promise<string> {
-  return printSchema(await buildGatewaySchema(productionProviderIds())) + '\n';
+  return printSchema(lexicographicSortSchema(await buildGatewaySchema(productionProviderIds()))) + '\n';
 }
 
 if (require.main === module) {

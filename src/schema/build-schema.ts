@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
+import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
 import { authChecker } from './auth-checker';
 import { defineProviderEnum } from './common/provider.enum';
@@ -36,6 +37,7 @@ export async function buildGatewaySchema(providerIds: readonly string[]): Promis
     resolvers,
     authChecker,
     validate: { forbidUnknownValues: false },
+    scalarsMap: [{ type: Date, scalar: DateTimeResolver }],
     emitSchemaFile: false,
     // Subscriptions read core's event stream themselves; type-graphql insists on a PubSub regardless.
     pubSub: createPubSub(),

@@ -31,3 +31,14 @@ export function expectOk<T>(response: GraphQLResponse<T>): T {
   if (response.errors?.length || !response.data) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors ?? response.raw)}`);
   return response.data;
 }
+
+/** A typed document from test/generated/graphql.ts (see codegen.yml), sent like any other. */
+export async function typed<TResult, TVariables extends Record<string, unknown>>(
+  url: string,
+  document: import('@graphql-typed-document-node/core').TypedDocumentNode<TResult, TVariables>,
+  variables: TVariables,
+  token?: string,
+): Promise<GraphQLResponse<TResult>> {
+  const { print } = await import('graphql');
+  return graphql<TResult>(url, print(document), variables, token);
+}

@@ -68,7 +68,7 @@ export class CatalogService {
       }
     }
     if (!visible.length) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
-    const first = Math.min(Math.max(args.first ?? 20, 0), 100);
+    const first = Math.min(Math.max(args.first ?? 20, 0), 1000);
     const qb = this.db.manager.createQueryBuilder(PersonaEntity, 'p').where('p.provider IN (:...visible)', { visible });
     const totalCount = await qb.clone().getCount();
     if (args.after) {

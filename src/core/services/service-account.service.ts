@@ -45,7 +45,7 @@ export interface Page<T> {
   totalCount: number;
 }
 
-const MAX_PAGE = 100;
+const MAX_PAGE = 1000;
 
 export class ServiceAccountService {
   constructor(

@@ -3,9 +3,9 @@ import { ArgsType, Field, Int } from 'type-graphql';
 
 @ArgsType()
 export class PaginationArgs {
-  @Field(() => Int, { nullable: true, description: 'At most 100.' })
+  @Field(() => Int, { nullable: true, description: 'Page size, 20 by default, at most 1000.' })
   @Min(0)
-  @Max(100)
+  @Max(1000)
   first?: number;
 
   @Field(() => String, { nullable: true })

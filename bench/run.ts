@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { runLoad, type LoadResult } from './load';
+import { BENCH_OPERATOR_TOKEN, startKeygate } from './servers';
+
+/**
+ * `npm run bench`. Every figure is printed next to a baseline measured in the same run, because
+ * these machines are noisy: compare ratios, not absolute numbers.
+ */
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+function startServer(which: 'baseline' | 'keygate'): Promise<{ child: ChildProcess; url: string; token?: string }> {
+  const child = spawn(process.execPath, [join(__dirname, 'servers.js'), which], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const line = out.split('\n').find((l) => l.startsWith('{'));
+      if (line) resolve({ child, ...JSON.parse(line) });
+    });
+    child.on('exit', (code) => reject(new Error(`${which} server exited with ${code}`)));
+  });
+}
+
+const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  (${r.requests} requests, ${r.errors} errors)`;
+
+async function throughput() {
+  console.log(`\n## Authenticated GraphQL query vs bare Apollo (${CONCURRENCY} clients, ${ROUNDS} × ${DURATION_MS / 1000}s each, interleaved)`);
+  const [baseline, keygate] = await Promise.all([startServer('baseline'), startServer('keygate')]);
+  const body = JSON.stringify({ query: '{ viewer { name } }' });
+  const runs: { baseline: LoadResult[]; keygate: LoadResult[] } = { baseline: [], keygate: [] };
+  try {
+    await runLoad(baseline.url, body, {}, { concurrency: CONCURRENCY, durationMs: 1000 });
+    await runLoad(keygate.url, body, { authorization: `Bearer ${keygate.token}` }, { concurrency: CONCURRENCY, durationMs: 1000 });
+    for (let round = 0; round < ROUNDS; round++) {
+      runs.baseline.push(await runLoad(baseline.url, body, {}, { concurrency: CONCURRENCY, durationMs: DURATION_MS }));
+      runs.keygate.push(await runLoad(keygate.url, body, { authorization: `Bearer ${keygate.token}` }, { concurrency: CONCURRENCY, durationMs: DURATION_MS }));
+    }
+  } finally {
+    baseline.child.kill();
+    keygate.child.kill();
+  }
+  const best = (rs: LoadResult[]) => rs.reduce((a, b) => (b.rps > a.rps ? b : a));
+  const b = best(runs.baseline);
+  const k = best(runs.keygate);
+  console.log(`bare Apollo   ${fmt(b)}`);
+  console.log(`keygate       ${fmt(k)}`);
+  console.log(`ratio keygate/bare: throughput ${(k.rps / b.rps).toFixed(2)}×, p50 ${(k.p50 / b.p50).toFixed(2)}×, p99 ${(k.p99 / b.p99).toFixed(2)}×`);
+}
+
+async function statementCounts() {
+  console.log('\n## SQL statements for one list query (accounts with permissions, personas, refresh and access tokens)');
+  const gateway = await startKeygate({ countStatements: true });
+  try {
+    const call = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_OPERATOR_TOKEN}` }, body: JSON.stringify({ query, variables }) });
+      const json = (await res.json()) as { data: any; errors?: unknown };
+      if (json.errors) throw new Error(JSON.stringify(json.errors));
+      return json.data;
+    };
+    await call('mutation { createPersona(input: { provider: EXAMPLE, name: "Bench" }) { id } }');
+    const plugin = gateway.providers.get('example');
+    const ctx = { actor: await gateway.core.credentials.resolve(BENCH_OPERATOR_TOKEN), origin: 'bench' };
+    const accounts = await gateway.core.serviceAccounts.create(
+      ctx,
+      plugin,
+      Array.from({ length: 1000 }, (_, i) => ({ kind: 'service_account', name: `bench-${i}`, role: 'MEMBER', permissions: ['EXAMPLE_READ'], personaQualifiedNames: ['default/bench'] })),
+    );
+    for (const { record } of accounts) {
+      const refresh = await gateway.core.tokens.issueRefreshToken(ctx, plugin, record, 'bench');
+      await gateway.core.tokens.issueAccessToken(ctx, plugin, record, { kind: 'access', refreshTokenId: refresh.record.id });
+    }
+    const query = `query($first: Int!) { serviceAccounts(provider: EXAMPLE, first: $first) { totalCount nodes { id name permissions { id } personas { qualifiedName }
+      refreshTokens { id status accessToken { id status } } accessTokens { id status refreshToken { id } owner { id } } } } }`;
+    for (const first of [10, 1000]) {
+      const before = gateway.db.statementCount;
+      const data = await call(query, { first });
+      console.log(`${String(first).padStart(5)} rows: ${gateway.db.statementCount - before} statements (${data.serviceAccounts.nodes.length} accounts returned)`);
+    }
+  } finally {
+    await gateway.stop();
+  }
+}
+
+(async () => {
+  console.log(`keygate benchmarks — database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
+  await throughput();
+  await statementCounts();
+})().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
