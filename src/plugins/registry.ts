@@ -1,10 +1,11 @@
 import type { CoreServices } from '../core';
 import { badInput } from '../core';
+import { createAtlanProvider } from './atlan/atlan.provider';
 import type { ProviderFactory, ProviderPlugin } from './provider';
 import { createTalendProvider } from './talend/talend.provider';
 
 /** The providers a production gateway runs. Removing a vendor is deleting its folder and its line here. */
-export const defaultProviders: ProviderFactory[] = [createTalendProvider];
+export const defaultProviders: ProviderFactory[] = [createAtlanProvider, createTalendProvider];
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, ProviderPlugin>();
