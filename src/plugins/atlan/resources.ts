@@ -232,11 +232,12 @@ export class Resources implements AccessFacts {
     const rows: { level: GrantLevel; kind: string; name: string; username: string | null }[] = await this.core.db.dataSource.query(
       `SELECT g.level, a.kind, a.name, a.username
          FROM resource_grant g JOIN service_account a ON a.id = g.principal_id AND a.deleted_at IS NULL
-        WHERE g.resource_id = $1
-        ORDER BY g.created_at, a.name`,
+        WHERE g.resource_id = $1`,
       [resourceId],
     );
-    return rows.map((r) => ({ level: r.level, kind: r.kind, username: r.kind === ATLAN_KINDS.apiToken && r.username ? r.username : r.name }));
+    return rows
+      .map((r) => ({ level: r.level, kind: r.kind, username: r.kind === ATLAN_KINDS.apiToken && r.username ? r.username : r.name }))
+      .sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
   }
 
   private async view(resource: ResourceEntity): Promise<ResourceView> {
