@@ -86,7 +86,7 @@ export function registerTalendRoutes(router: Router, kit: RouteKit, talend: Tale
   }));
   router.put(`${SERVICE_ACCOUNTS}/:id`, authenticated(async (req, res, ctx) => {
     const { name, permissions } = body(req);
-    res.json(serviceAccountBody(await talend.updateServiceAccount(ctx, param(req, 'id'), { name, permissions })));
+    res.json(serviceAccountBody(await talend.updateAccount(ctx, param(req, 'id'), TalendKind.serviceAccount, { name, permissions })));
   }));
   router.delete(`${SERVICE_ACCOUNTS}/:id`, authenticated(async (req, res, ctx) => {
     await talend.deleteAccount(ctx, param(req, 'id'), TalendKind.serviceAccount);
@@ -132,6 +132,13 @@ export function registerTalendRoutes(router: Router, kit: RouteKit, talend: Tale
   // Users and their personal access tokens, for administrators with Users - Manage.
   router.get(USERS, authenticated(async (_req, res, ctx) => {
     res.json((await talend.listAccounts(ctx, TalendKind.user)).map(userBody));
+  }));
+  router.get(`${USERS}/:userId`, authenticated(async (req, res, ctx) => {
+    res.json(userBody(await talend.getAccount(ctx, param(req, 'userId'), TalendKind.user)));
+  }));
+  router.put(`${USERS}/:userId`, authenticated(async (req, res, ctx) => {
+    const { name, permissions } = body(req);
+    res.json(userBody(await talend.updateAccount(ctx, param(req, 'userId'), TalendKind.user, { name, permissions })));
   }));
   router.get(`${USERS}/:userId/personal-access-tokens`, authenticated(async (req, res, ctx) => {
     res.json((await talend.listPersonalTokens(ctx, param(req, 'userId'))).map(personalTokenBody));

@@ -90,16 +90,20 @@ export class TalendService {
     });
   }
 
-  /** `PUT /account/service-accounts/{id}`: name and/or permissions; an absent field stays as it is. */
-  async updateServiceAccount(ctx: RequestContext, id: string, input: { name?: unknown; permissions?: unknown }): Promise<TalendAccount> {
-    await this.core.guard.require(ctx, this.provider, TalendActions.updateServiceAccount, { ownerId: id });
+  /**
+   * `PUT /account/service-accounts/{id}` and `PUT /account/users/{id}`: name and/or permissions; an
+   * absent field stays as it is. Only permissions the account does not have yet count as granted.
+   */
+  async updateAccount(ctx: RequestContext, id: string, kind: TalendKindValue, input: { name?: unknown; permissions?: unknown }): Promise<TalendAccount> {
+    const action = kind === TalendKind.user ? TalendActions.updateUser : TalendActions.updateServiceAccount;
+    await this.core.guard.require(ctx, this.provider, action, { ownerId: id });
     const name = input.name === undefined ? undefined : this.validName(input.name, 'name', true)!;
     const permissions = input.permissions === undefined ? undefined : this.validPermissions(input.permissions);
     return this.core.db.transaction(async (tx) => {
-      if (!isUuid(id)) throw notFound('Service account');
+      if (!isUuid(id)) throw notFound(kindLabel(kind));
       await tx.manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
       const account = await this.core.serviceAccounts.find(id, tx.manager);
-      if (!this.isOwn(account, TalendKind.serviceAccount)) throw notFound('Service account');
+      if (!this.isOwn(account, kind)) throw notFound(kindLabel(kind));
       const changed: string[] = [];
       if (permissions) {
         const current = (await tx.manager.find(ServiceAccountPermissionEntity, { where: { serviceAccountId: id } })).map((g) => g.code);
@@ -115,7 +119,7 @@ export class TalendService {
       account.updatedAt = this.core.clock.now();
       await tx.manager.update(ServiceAccountEntity, { id }, { name: account.name, updatedAt: account.updatedAt });
       await this.core.audit.record(
-        { actor: ctx.actor, action: TalendActions.updateServiceAccount, provider: this.provider.id, target: id, outcome: 'success', origin: ctx.origin, detail: { changed } },
+        { actor: ctx.actor, action, provider: this.provider.id, target: id, outcome: 'success', origin: ctx.origin, detail: { changed } },
         tx.manager,
       );
       const grants = await tx.manager.find(ServiceAccountPermissionEntity, { where: { serviceAccountId: id }, order: { code: 'ASC' } });
@@ -130,7 +134,7 @@ export class TalendService {
   async deleteAccount(ctx: RequestContext, id: string, only?: TalendKindValue): Promise<{ revokedTokenIds: string[] }> {
     if (only) await this.core.guard.require(ctx, this.provider, this.deleteAction(only), { ownerId: id });
     const account = isUuid(id) ? await this.core.serviceAccounts.find(id) : null;
-    if (!this.isOwn(account, only) || (account.kind !== TalendKind.user && account.kind !== TalendKind.serviceAccount)) throw notFound(only === TalendKind.user ? 'User' : 'Service account');
+    if (!this.isOwn(account, only) || (account.kind !== TalendKind.user && account.kind !== TalendKind.serviceAccount)) throw notFound(kindLabel(only));
     if (!only) await this.core.guard.require(ctx, this.provider, this.deleteAction(account.kind as TalendKindValue), { ownerId: id });
     const { revokedTokenIds } = await this.core.serviceAccounts.delete(ctx, this.provider, id);
     return { revokedTokenIds };
@@ -138,10 +142,10 @@ export class TalendService {
 
   /** One account of a kind, for the REST face: authorization first, then 404 for anything else. */
   async getAccount(ctx: RequestContext, id: string, kind: TalendKindValue): Promise<TalendAccount> {
-    const action = kind === TalendKind.user ? TalendActions.listUsers : TalendActions.readServiceAccount;
+    const action = kind === TalendKind.user ? TalendActions.readUser : TalendActions.readServiceAccount;
     await this.core.guard.require(ctx, this.provider, action, { ownerId: id });
     const account = isUuid(id) ? await this.core.serviceAccounts.find(id) : null;
-    if (!this.isOwn(account, kind)) throw notFound(kind === TalendKind.user ? 'User' : 'Service account');
+    if (!this.isOwn(account, kind)) throw notFound(kindLabel(kind));
     return { account, permissions: await this.permissionsOf(id) };
   }
 
@@ -333,6 +337,10 @@ export class TalendService {
     const notHeld = permissions.filter((p) => !actor.permissions.has(p));
     if (notHeld.length) throw forbidden(`You cannot grant permission(s) you do not hold: ${notHeld.join(', ')}.`);
   }
+}
+
+function kindLabel(kind: TalendKindValue | undefined): string {
+  return kind === TalendKind.user ? 'User' : 'Service account';
 }
 
 /** `Authorization: Basic base64(id:secret)`, or null for anything else. */
