@@ -39,6 +39,7 @@ export async function startKeygate(options: { countStatements?: boolean; databas
       lifespans: {},
       masterKey: 'bench-master-key-bench-master-key-bench-master',
       maxBodyBytes: 1024 * 1024,
+      expirySweepSeconds: 0,
       logLevel: 'silent',
     },
     providers: [createExampleProvider],

@@ -9,6 +9,7 @@ import { TokenColumns } from './token-columns';
 @Entity({ name: 'access_token' })
 @Index('access_token_secret_hash', ['secretHash'], { unique: true })
 @Index('access_token_owner', ['ownerId'])
+@Index('access_token_unannounced_expiry', ['expiresAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL' })
 @Index('access_token_refresh_token', ['refreshTokenId'])
 export class AccessTokenEntity extends TokenColumns {
   /** operator | access | api_token | bearer | personal | exchanged | jwt: how the provider issued it. */

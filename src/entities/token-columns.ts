@@ -28,4 +28,8 @@ export abstract class TokenColumns {
 
   @Column({ name: 'revoked_by', type: 'varchar', length: 255, nullable: true })
   revokedBy: string | null;
+
+  /** When its EXPIRED event was written (each expiry is announced once, by one instance). */
+  @Column({ name: 'expiry_announced_at', type: 'timestamptz', nullable: true })
+  expiryAnnouncedAt: Date | null;
 }

@@ -6,6 +6,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'token_event' })
 @Index('token_event_service_account', ['serviceAccountId'])
+@Index('token_event_provider_cursor', ['provider', 'cursor'])
 export class TokenEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   cursor: string;

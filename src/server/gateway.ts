@@ -81,18 +81,21 @@ export class Gateway {
     const logger = options.logger ?? createLogger(config.logLevel);
     const clock = options.clock ?? systemClock;
     const db = await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, countStatements: options.countStatements });
+    let core: CoreServices | undefined;
     try {
       const applied = await db.migrate();
       if (applied.length) logger.info('migrations applied', { migrations: applied });
-      const core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger) });
+      core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger) });
       const providers = new ProviderRegistry(options.providers ?? defaultProviders, core);
       await core.catalog.syncPermissions(providers.all());
       for (const plugin of providers.all()) if (plugin.verifyBearer) core.credentials.addVerifier(plugin.verifyBearer);
       await providers.init();
+      await core.start({ expirySweepSeconds: config.expirySweepSeconds });
       if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
       const schema = await buildGatewaySchema(providers.ids());
       return await Gateway.serve(config, db, core, providers, schema, logger);
     } catch (error) {
+      await core?.stop().catch(() => undefined);
       await db.close().catch(() => undefined);
       throw error;
     }
@@ -208,6 +211,7 @@ export class Gateway {
       await this.apollo.stop();
       if (this.httpServer.listening) await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
       await this.providers.destroy();
+      await this.core.stop();
       await this.db.close();
       this.logger.info('keygate stopped');
     })();

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { expectOk, graphql } from '../support/graphql';
 
+jest.setTimeout(180_000);
+
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
 let database: TestDatabase;
 let folder: string;
@@ -20,7 +22,7 @@ afterAll(async () => {
   await database.drop();
 });
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
 
 test('bootstrap prints an operator token once, then refuses; migrate has nothing left to do', () => {
   const first = run('bootstrap', '--json');

@@ -44,6 +44,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     lifespans: {},
     masterKey: MASTER_KEY,
     maxBodyBytes: 1024 * 1024,
+    expirySweepSeconds: 0,
     logLevel: 'debug',
     ...options.config,
   };

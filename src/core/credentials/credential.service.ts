@@ -5,6 +5,7 @@ import type { Clock } from '../clock';
 import type { Database } from '../database';
 import { conflict, unauthenticated } from '../errors';
 import { constantTimeEqual, generateSecret, hashSecret, parseSecret, SECRET_KINDS } from '../secrets';
+import type { EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -13,6 +14,8 @@ import type { Actor } from './actor';
 export type BearerVerifier = (token: string) => Promise<Actor | null>;
 
 export const OPERATOR_PROVIDER = 'keygate';
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
 
 interface CredentialRow {
   token_id: string;
@@ -37,6 +40,9 @@ export class CredentialService {
   private readonly verifiers: BearerVerifier[] = [];
   private readonly issuers = new Map<string, VerifyOptions>();
   private configuredOperatorHash: string | null = null;
+  /** Verified credentials by hash of their value; dropped on any event about them or their principal. */
+  private readonly cache = new Map<string, { actor: Actor; cachedAt: number; touchedAt: number }>();
+  private events?: EventService;
   private operatorPrincipal: ServiceAccountEntity | null = null;
 
   constructor(
@@ -46,6 +52,26 @@ export class CredentialService {
     private readonly signing: SigningService,
     private readonly onUse: (tokenId: string, lastUsedAt: Date | null) => void = () => undefined,
   ) {}
+
+  /**
+   * Caches verified credentials while the event stream is live, and forgets one the moment an
+   * event concerns it (revoked, owner deleted, grants changed): on this instance at commit, on
+   * the others within NOTIFY delivery. While the stream is not live, nothing is cached.
+   */
+  useCache(events: EventService): void {
+    this.events = events;
+    const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
+      if (this.cache.size === 0) return;
+      for (const event of list) {
+        if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        for (const [key, entry] of this.cache) {
+          if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
+        }
+      }
+    };
+    events.onCommitted(forget);
+    events.subscribe((event) => forget([event]));
+  }
 
   addVerifier(verifier: BearerVerifier): void {
     this.verifiers.push(verifier);
@@ -77,6 +103,30 @@ export class CredentialService {
 
   async resolve(value: string): Promise<Actor> {
     if (!value || value.length > 4096) throw unauthenticated();
+    const key = hashSecret(value);
+    const cached = this.cache.get(key);
+    const now = this.clock.now().getTime();
+    if (cached) {
+      const fresh = now - cached.cachedAt < CACHE_TTL_MS && this.events?.live;
+      const unexpired = !cached.actor.credentialExpiresAt || cached.actor.credentialExpiresAt.getTime() > now;
+      if (fresh && unexpired) {
+        if (now - cached.touchedAt >= 60_000) {
+          cached.touchedAt = now;
+          this.onUse(cached.actor.credentialId, null);
+        }
+        return cached.actor;
+      }
+      this.cache.delete(key);
+    }
+    const actor = await this.resolveUncached(value);
+    if (this.events?.live && actor.credentialId !== 'configured') {
+      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+      this.cache.set(key, { actor, cachedAt: now, touchedAt: now });
+    }
+    return actor;
+  }
+
+  private async resolveUncached(value: string): Promise<Actor> {
     if (this.configuredOperatorHash && constantTimeEqual(hashSecret(value), this.configuredOperatorHash)) return this.operatorActor();
     if (parseSecret(value)) return this.resolveStored(value);
     const signed = await this.resolveSigned(value);

@@ -26,6 +26,8 @@ export interface DatabaseOptions {
 export class Database {
   readonly dataSource: DataSource;
   readonly embedded: boolean;
+  /** The PostgreSQL URL (server mode), for connections of their own such as LISTEN. */
+  url?: string;
   statementCount = 0;
   private pglite?: PGliteLike;
 
@@ -50,6 +52,7 @@ export class Database {
     if (options.url) {
       const dataSource = new DataSource({ ...common, url: options.url, poolSize: options.poolSize ?? 10, applicationName: 'keygate' });
       database = new Database(dataSource, false);
+      database.url = options.url;
     } else {
       const { PGlite } = await import('@electric-sql/pglite');
       const inMemory = options.dataDir.startsWith('memory://');

@@ -29,6 +29,7 @@ export class CoreServices {
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     readonly db: Database,
@@ -37,7 +38,7 @@ export class CoreServices {
   ) {
     this.audit = new AuditService(db, clock);
     this.guard = new AccessGuard(this.audit);
-    this.events = new EventService(clock);
+    this.events = new EventService(db, clock);
     this.serviceAccounts = new ServiceAccountService(db, clock, this.audit, this.events, this.guard);
     const masterKey =
       options.masterKey ??
@@ -48,5 +49,21 @@ export class CoreServices {
     this.tokens = new TokenService(db, clock, this.audit, this.events, this.guard, this.signing, options.lifespanOverrides);
     this.catalog = new CatalogService(db, clock, this.audit, this.guard);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
+    this.credentials.useCache(this.events);
+  }
+
+  /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
+  async start(options: { expirySweepSeconds?: number } = {}): Promise<void> {
+    await this.events.start();
+    const seconds = options.expirySweepSeconds ?? 30;
+    if (seconds > 0) {
+      this.sweeper = setInterval(() => void this.events.sweepExpired().catch(() => undefined), seconds * 1000);
+      this.sweeper.unref();
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper);
+    await this.events.stop();
   }
 }

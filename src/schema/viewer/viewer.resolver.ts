@@ -1,4 +1,4 @@
-import { Authorized, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
+import { Authorized, Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { GraphQLContext } from '../context';
 import { requireActor } from '../auth-checker';
 import { Provider } from '../common/provider.enum';
@@ -24,8 +24,7 @@ export class Viewer {
   @Field(() => [String])
   permissions: string[];
 
-  @Field(() => ServiceAccount, { nullable: true, description: 'The principal itself; null for the operator.' })
-  serviceAccount: ServiceAccount | null;
+  principalId: string | null;
 
   @Field(() => Date, { nullable: true, description: 'When the credential of this request expires.' })
   credentialExpiresAt: Date | null;
@@ -38,7 +37,6 @@ export class ViewerResolver {
   async viewer(@Ctx() ctx: GraphQLContext): Promise<Viewer> {
     const actor = requireActor(ctx);
     const isOperator = actor.kind === 'operator';
-    const account = isOperator ? null : await ctx.loaders.serviceAccount.load(actor.principalId);
     return {
       isOperator,
       provider: isOperator ? null : actor.provider,
@@ -46,8 +44,15 @@ export class ViewerResolver {
       kind: actor.principalKind,
       role: actor.role,
       permissions: [...actor.permissions].sort(),
-      serviceAccount: account ? ServiceAccount.from(account) : null,
+      principalId: isOperator ? null : actor.principalId,
       credentialExpiresAt: actor.credentialExpiresAt,
     };
+  }
+
+  @FieldResolver(() => ServiceAccount, { nullable: true, description: 'The principal itself; null for the operator.' })
+  async serviceAccount(@Root() viewer: Viewer, @Ctx() ctx: GraphQLContext): Promise<ServiceAccount | null> {
+    if (!viewer.principalId) return null;
+    const account = await ctx.loaders.serviceAccount.load(viewer.principalId);
+    return account ? ServiceAccount.from(account) : null;
   }
 }

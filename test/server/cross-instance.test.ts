@@ -1,0 +1,78 @@
+import { Client } from 'pg';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
+import { codes, expectOk, graphql } from '../support/graphql';
+import { startGatewayProcess, type GatewayProcess } from '../support/process';
+import { subscribe } from '../support/ws';
+
+// Several gateway processes share one PostgreSQL; embedded PGlite is one process by design.
+const onServer = onPostgres ? describe : describe.skip;
+jest.setTimeout(180_000);
+
+const OPERATOR = 'cross-instance-operator-token-0123';
+const REVOKED = 'subscription { tokenRevoked(provider: TALEND) { subjectId serviceAccountId } }';
+
+onServer('two gateway processes on one PostgreSQL', () => {
+  let database: TestDatabase;
+  let a: GatewayProcess;
+  let b: GatewayProcess;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url!, KEYGATE_OPERATOR_TOKEN: OPERATOR, KEYGATE_MASTER_KEY: 'y'.repeat(44) };
+    a = await startGatewayProcess(env);
+    b = await startGatewayProcess(env);
+  });
+  afterAll(async () => {
+    await Promise.all([a?.stop(), b?.stop()]);
+    await database?.drop();
+  });
+
+  async function talendAccountWithToken(name: string) {
+    const created = expectOk(await graphql(a.url, 'mutation($name: String!) { createServiceAccount(input: { provider: TALEND, user: $name, permissions: [] }) { serviceAccount { id } } }', { name }, OPERATOR));
+    const id = created.createServiceAccount.serviceAccount.id;
+    const token = expectOk(await graphql(a.url, 'mutation($id: ID!) { createAccessToken(input: { serviceAccountId: $id }) { accessToken { id } secret } }', { id }, OPERATOR)).createAccessToken;
+    return { id, tokenId: token.accessToken.id as string, token: token.secret as string };
+  }
+
+  const until = async (what: () => Promise<boolean>, ms = 10_000) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (await what()) return Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('condition not met in time');
+  };
+
+  test('a revocation made through A reaches a subscriber on B, also after its listener connection is killed', async () => {
+    const sub = await subscribe(b.url, OPERATOR, REVOKED);
+    try {
+      const first = await talendAccountWithToken('cross-1');
+      expectOk(await graphql(a.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: first.tokenId }, OPERATOR));
+      expect((await sub.next(1))[0].tokenRevoked.subjectId).toBe(first.tokenId);
+
+      const admin = new Client({ connectionString: database.url });
+      await admin.connect();
+      const killed = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'keygate-listener' AND datname = current_database()`);
+      await admin.end();
+      expect(killed.rowCount).toBe(2);
+
+      // Made while B's listener is down: it arrives once B reconnects and catches up from the table.
+      const second = await talendAccountWithToken('cross-2');
+      expectOk(await graphql(a.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: second.tokenId }, OPERATOR));
+      const events = await sub.next(2, 15_000);
+      expect(events.map((e) => e.tokenRevoked.subjectId)).toEqual([first.tokenId, second.tokenId]);
+    } finally {
+      sub.dispose();
+    }
+  });
+
+  test('a credential cached by B stops working there once A revokes it', async () => {
+    const account = await talendAccountWithToken('cross-cache');
+    for (let i = 0; i < 3; i++) expectOk(await graphql(b.url, '{ viewer { name } }', {}, account.token));
+    const revokedAt = Date.now();
+    expectOk(await graphql(a.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: account.tokenId }, OPERATOR));
+    const refusedAt = await until(async () => codes(await graphql(b.url, '{ viewer { name } }', {}, account.token))[0] === 'UNAUTHENTICATED');
+    // The window is NOTIFY delivery plus one read of the event table; well under a second here.
+    expect(refusedAt - revokedAt).toBeLessThan(5_000);
+  });
+});
