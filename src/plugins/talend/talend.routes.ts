@@ -122,6 +122,7 @@ export function registerTalendRoutes(router: Router, kit: RouteKit, talend: Tale
     res.status(201).set('cache-control', 'no-store').json({ ...personalTokenBody(issued.record), token: issued.secret });
   }));
   router.get(PERSONAL_TOKENS, authenticated(async (_req, res, ctx) => {
+    if (ctx.actor!.principalKind !== TalendKind.user) throw badInput('Only Talend users have personal access tokens; an administrator lists a user\'s at /account/users/{userId}/personal-access-tokens.');
     res.json((await talend.listPersonalTokens(ctx, ctx.actor!.principalId)).map(personalTokenBody));
   }));
   router.delete(`${PERSONAL_TOKENS}/:tokenId`, authenticated(async (req, res, ctx) => {
