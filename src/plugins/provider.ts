@@ -21,6 +21,8 @@ export interface ProviderPlugin extends ProviderDescriptor {
 
   /** GraphQL `createServiceAccount`: validates the provider's own fields, then calls core. */
   createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<ServiceAccountEntity>>;
+  /** GraphQL `updateServiceAccount`: the provider's editable fields; lists given are complete sets. */
+  updateServiceAccount?(ctx: RequestContext, id: string, input: ServiceAccountInput): Promise<ServiceAccountEntity>;
   deleteServiceAccount?(ctx: RequestContext, id: string): Promise<{ revokedTokenIds: string[] }>;
   /** GraphQL `createRefreshToken`: a long-lived token that mints access tokens (two-step providers). */
   createRefreshToken?(ctx: RequestContext, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;

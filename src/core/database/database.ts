@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { DataSource, EntityManager } from 'typeorm';
 import { entities } from '../../entities';
 import { migrations } from '../../../migrations';
+import { conflict } from '../errors';
 import { pgliteDriverModule, type PGliteLike } from './pglite-pool';
 
 export interface Transaction {
@@ -78,7 +79,14 @@ export class Database {
   /** Runs `work` in one transaction; `tx.afterCommit` callbacks run only once it has committed. */
   async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
     const callbacks: Array<() => void> = [];
-    const result = await this.dataSource.transaction((manager) => work({ manager, afterCommit: (fn) => void callbacks.push(fn) }));
+    let result: T;
+    try {
+      result = await this.dataSource.transaction((manager) => work({ manager, afterCommit: (fn) => void callbacks.push(fn) }));
+    } catch (error) {
+      // Two writers raced for the same unique value; the loser learns it as a conflict, not a 500.
+      if ((error as { driverError?: { code?: string } }).driverError?.code === '23505') throw conflict('That already exists (a concurrent request created it first).');
+      throw error;
+    }
     for (const callback of callbacks) {
       try {
         callback();

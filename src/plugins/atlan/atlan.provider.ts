@@ -53,6 +53,20 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
       return { record: account, secret };
     },
 
+    async updateServiceAccount(ctx, id, input) {
+      if (input.name != null || input.permissions != null) throw badInput('Atlan API tokens have a displayName, a description and personas to change.', { field: 'name' });
+      const current = await core.serviceAccounts.find(id);
+      const fields = readFields(
+        {
+          displayName: input.displayName ?? current?.displayName ?? current?.name,
+          description: input.description ?? current?.description ?? '',
+          personaQualifiedNames: input.personaQualifiedNames ?? [],
+        },
+        { descriptionRequired: false },
+      );
+      return new ApiTokens(core, plugin).update(ctx, id, fields);
+    },
+
     async deleteServiceAccount(ctx, id) {
       return core.serviceAccounts.delete(ctx, plugin, id);
     },

@@ -82,3 +82,31 @@ export class DeleteServiceAccountPayload {
   @Field()
   revokedTokenCount: number;
 }
+
+@InputType({ description: "Fields to change; each provider accepts its editable ones. A list given is the complete set." })
+export class UpdateServiceAccountInput {
+  @Field(() => String, { nullable: true, description: 'Talend: the account name.' })
+  @IsOptional()
+  @Length(1, 255)
+  name?: string;
+
+  @Field(() => String, { nullable: true, description: 'Atlan.' })
+  @IsOptional()
+  @Length(1, 255)
+  displayName?: string;
+
+  @Field(() => String, { nullable: true, description: 'Atlan.' })
+  @IsOptional()
+  @Length(0, 4096)
+  description?: string;
+
+  @Field(() => [String], { nullable: true, description: 'Atlan: the complete persona set; omitted or empty unlinks all, as Atlan does.' })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  personaQualifiedNames?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Talend: the complete permission set.' })
+  @IsOptional()
+  @ArrayMaxSize(500)
+  permissions?: string[];
+}

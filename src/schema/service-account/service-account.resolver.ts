@@ -8,8 +8,17 @@ import { TokenStatusValue } from '../common/token-status.enum';
 import { Permission } from '../permission/permission.type';
 import { Persona } from '../persona/persona.type';
 import { AccessToken, RefreshToken } from '../token/token.types';
-import { CreateServiceAccountInput, CreateServiceAccountPayload, DeleteServiceAccountPayload } from './service-account.inputs';
+import { CreateServiceAccountInput, CreateServiceAccountPayload, DeleteServiceAccountPayload, UpdateServiceAccountInput } from './service-account.inputs';
 import { ServiceAccount, ServiceAccountConnection } from './service-account.type';
+
+/** The account an id names; a client id given instead is refused saying which is which. */
+async function findForMutation(ctx: GraphQLContext, id: string) {
+  const account = await ctx.core.serviceAccounts.find(id);
+  if (account && ctx.providers.has(account.provider)) return account;
+  const byClientId = await ctx.core.serviceAccounts.findByClientId(id);
+  if (byClientId) throw badInput(`"${id}" is a client ID; this takes the account's id (a GUID), here ${byClientId.id}.`, { field: 'id' });
+  throw notFound('Service account');
+}
 
 @Resolver(() => ServiceAccount)
 export class ServiceAccountResolver {
@@ -44,10 +53,22 @@ export class ServiceAccountResolver {
   }
 
   @Authorized()
+  @Mutation(() => ServiceAccount)
+  async updateServiceAccount(
+    @Arg('id', () => ID) id: string,
+    @Arg('input') input: UpdateServiceAccountInput,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<ServiceAccount> {
+    const account = await findForMutation(ctx, id);
+    const plugin = ctx.providers.get(account.provider);
+    if (!plugin.updateServiceAccount) throw badInput(`${plugin.displayName} accounts cannot be changed; delete and create anew.`);
+    return ServiceAccount.from(await plugin.updateServiceAccount(ctx, id, input));
+  }
+
+  @Authorized()
   @Mutation(() => DeleteServiceAccountPayload, { description: 'Deletes the account and revokes every token it holds, at once.' })
   async deleteServiceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<DeleteServiceAccountPayload> {
-    const account = await ctx.core.serviceAccounts.find(id);
-    if (!account || !ctx.providers.has(account.provider)) throw notFound('Service account');
+    const account = await findForMutation(ctx, id);
     const plugin = ctx.providers.get(account.provider);
     const result = plugin.deleteServiceAccount
       ? await plugin.deleteServiceAccount(ctx, id)
