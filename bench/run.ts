@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { runLoad, type LoadResult } from './load';
+import { revocationLatency } from './revocation';
 import { BENCH_OPERATOR_TOKEN, startKeygate } from './servers';
 
 /**
@@ -86,8 +87,10 @@ async function statementCounts() {
 
 (async () => {
   console.log(`keygate benchmarks — database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
-  await throughput();
-  await statementCounts();
+  const only = process.argv[2];
+  if (!only || only === 'throughput') await throughput();
+  if (!only || only === 'statements') await statementCounts();
+  if (!only || only === 'revocation') await revocationLatency();
 })().catch((error) => {
   console.error(error);
   process.exit(1);
