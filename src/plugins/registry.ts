@@ -1,11 +1,12 @@
 import type { CoreServices } from '../core';
 import { badInput } from '../core';
 import { createAtlanProvider } from './atlan/atlan.provider';
+import { createAlationProvider } from './alation/alation.provider';
 import type { ProviderFactory, ProviderPlugin } from './provider';
 import { createTalendProvider } from './talend/talend.provider';
 
 /** The providers a production gateway runs. Removing a vendor is deleting its folder and its line here. */
-export const defaultProviders: ProviderFactory[] = [createAtlanProvider, createTalendProvider];
+export const defaultProviders: ProviderFactory[] = [createAlationProvider, createAtlanProvider, createTalendProvider];
 
 export class ProviderRegistry {
   private readonly byId = new Map<string, ProviderPlugin>();
