@@ -9,6 +9,8 @@ Commands:
   serve              start the gateway (what \`npm start\` runs)
   migrate            apply pending database migrations and exit
   bootstrap [--json] print the first operator token, once; refuses when one exists
+  import alation <file.csv> [--confirm]
+                     preview (or, with --confirm, apply) an Alation user CSV
 `;
 
 async function serve(): Promise<void> {
@@ -56,6 +58,15 @@ async function main(argv: string[]): Promise<number> {
       if (args.includes('--json')) process.stdout.write(JSON.stringify({ token }) + '\n');
       else process.stdout.write(`Operator token (shown once, store it now):\n${token}\n`);
       return 0;
+    }
+    case 'import': {
+      const [provider, ...rest] = args;
+      if (provider !== 'alation') {
+        process.stderr.write(`keygate import: no CSV import for provider "${provider ?? ''}". Known: alation.\n`);
+        return 2;
+      }
+      const { runAlationImport } = await import('./plugins/alation/import-command.js');
+      return runAlationImport(rest, { config: loadConfig(), stdout: process.stdout, stderr: process.stderr });
     }
     case 'help':
     case '--help':
