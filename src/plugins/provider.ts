@@ -106,6 +106,8 @@ export interface RouteKit {
   core: CoreServices;
   /** The caller's Actor (or null when no credential was sent) and the request's audit origin. */
   context(req: import('express').Request): Promise<RequestContext>;
+  /** The audit origin of a request (`rest <ip>`), for routes that authenticate by other means. */
+  origin(req: import('express').Request): string;
   /** Resolves a credential the provider received some other way (a body field, Basic auth). */
   actorFor(value: string): Promise<Actor>;
 }

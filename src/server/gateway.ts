@@ -140,6 +140,7 @@ export class Gateway {
       plugin.routes?.(rest, {
         core,
         context: (req) => contextFor(req, 'rest'),
+        origin: (req) => originOf(req, 'rest'),
         actorFor: (value: string): Promise<Actor> => core.credentials.resolve(value),
       });
     }

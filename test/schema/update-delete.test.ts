@@ -30,3 +30,20 @@ test('updateServiceAccount goes to the provider; a client id where an id belongs
   const deleted = expectOk(await graphql(t.url, 'mutation($id: ID!) { deleteServiceAccount(id: $id) { revokedTokenCount } }', { id: created.id }, OPERATOR_TOKEN));
   expect(deleted.deleteServiceAccount.revokedTokenCount).toBe(1);
 });
+
+test('Talend accounts change name and permissions through GraphQL; tokens resolve through node(id)', async () => {
+  const created = expectOk(
+    await graphql(t.url, 'mutation { createServiceAccount(input: { provider: TALEND, name: "gql-sa", permissions: ["TMC_ENGINE_USE"] }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN),
+  ).createServiceAccount.serviceAccount;
+  const updated = expectOk(
+    await graphql(t.url, 'mutation($id: ID!) { updateServiceAccount(id: $id, input: { name: "gql-sa-2", permissions: ["AUDIT_LOGS_VIEW"] }) { name permissions { id } } }', { id: created.id }, OPERATOR_TOKEN),
+  ).updateServiceAccount;
+  expect(updated).toEqual({ name: 'gql-sa-2', permissions: [{ id: 'AUDIT_LOGS_VIEW' }] });
+  const users = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "service_account") { nodes { name kind } } }', {}, OPERATOR_TOKEN));
+  expect(users.serviceAccounts.nodes).toEqual([{ name: 'gql-sa-2', kind: 'service_account' }]);
+
+  const example = expectOk(await graphql(t.url, 'mutation { createServiceAccount(input: { provider: EXAMPLE, name: "node-owner" }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN));
+  const refresh = expectOk(await graphql(t.url, 'mutation($id: ID!) { createRefreshToken(input: { serviceAccountId: $id, name: "n" }) { refreshToken { id } } }', { id: example.createServiceAccount.serviceAccount.id }, OPERATOR_TOKEN));
+  const node = expectOk(await graphql(t.url, 'query($id: ID!) { node(id: $id) { __typename ... on Token { status } ... on RefreshToken { name } } }', { id: refresh.createRefreshToken.refreshToken.id }, OPERATOR_TOKEN));
+  expect(node.node).toEqual({ __typename: 'RefreshToken', status: 'ACTIVE', name: 'n' });
+});

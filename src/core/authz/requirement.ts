@@ -4,6 +4,8 @@ import type { Actor } from '../credentials/actor';
 export interface AuthorizationTarget {
   /** The principal the action is about (owner of a token, the account itself). */
   ownerId?: string | null;
+  /** The owner's kind as its provider calls it (user, service_account, api_token, …), when known. */
+  ownerKind?: string | null;
   [key: string]: unknown;
 }
 

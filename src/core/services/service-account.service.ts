@@ -139,7 +139,7 @@ export class ServiceAccountService {
   async get(ctx: RequestContext, provider: ProviderDescriptor, id: string): Promise<ServiceAccountEntity> {
     const account = await this.find(id);
     if (!account || account.provider !== provider.id) throw notFound('Service account');
-    await this.guard.require(ctx, provider, CoreActions.readServiceAccount, { ownerId: account.id });
+    await this.guard.require(ctx, provider, CoreActions.readServiceAccount, { ownerId: account.id, ownerKind: account.kind });
     return account;
   }
 
@@ -202,7 +202,7 @@ export class ServiceAccountService {
     const run = async (tx: Transaction) => {
       const account = await this.find(id, tx.manager);
       if (!account || account.provider !== provider.id) throw notFound('Service account');
-      await this.guard.require(ctx, provider, CoreActions.deleteServiceAccount, { ownerId: account.id });
+      await this.guard.require(ctx, provider, CoreActions.deleteServiceAccount, { ownerId: account.id, ownerKind: account.kind });
       const now = this.clock.now();
       const revokedBy = ctx.actor?.name ?? 'operator';
       const locked = await tx.manager

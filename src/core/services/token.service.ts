@@ -150,8 +150,9 @@ export class TokenService {
     const action = options.action ?? CoreActions.createAccessToken;
     await this.guard.require(ctx, provider, action, { ownerId: owner.id });
     const jti = randomUUID();
-    const now = this.clock.now();
-    const iat = Math.floor(now.getTime() / 1000);
+    const iat = Math.floor(this.clock.now().getTime() / 1000);
+    // Whole seconds, as the token states them: the stored lifetime is exactly the lifespan.
+    const now = new Date(iat * 1000);
     const { token, kid } = await this.signing.sign(
       { ...options.claims, iss: options.issuer, sub: owner.id, aud: options.audience, iat, nbf: iat, exp: iat + options.lifespanSeconds, jti, client_id: owner.clientId ?? undefined },
       options.type,

@@ -1,4 +1,4 @@
-import type { CoreServices } from '../../core';
+import { badInput, notFound, type CoreServices } from '../../core';
 import type { ProviderFactory, ProviderPlugin } from '../provider';
 import {
   SERVICE_ACCOUNT_TOKEN_SECONDS,
@@ -7,6 +7,7 @@ import {
   talendPolicy,
   TOKEN_ISSUER,
   TOKEN_TYPE,
+  type TalendKindValue,
 } from './talend.catalog';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
@@ -38,6 +39,14 @@ export const createTalendProvider: ProviderFactory = (core: CoreServices): Provi
 
     createServiceAccount: (ctx, input) => talend().createAccount(ctx, input),
     deleteServiceAccount: (ctx, id) => talend().deleteAccount(ctx, id),
+    async updateServiceAccount(ctx, id, input) {
+      if (input.displayName != null || input.description != null || input.personaQualifiedNames != null)
+        throw badInput('Talend accounts have a name and permissions to change.', { field: 'displayName' });
+      const kind = await talend().kindOf(id);
+      if (!kind) throw notFound('Service account');
+      const { account } = await talend().updateAccount(ctx, id, kind as TalendKindValue, { name: input.name ?? undefined, permissions: input.permissions ?? undefined });
+      return account;
+    },
     createAccessToken: (ctx, input) => talend().createPersonalToken(ctx, input),
 
     routes(router, kit) {

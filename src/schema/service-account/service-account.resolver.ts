@@ -34,11 +34,12 @@ export class ServiceAccountResolver {
   @Query(() => ServiceAccountConnection)
   async serviceAccounts(
     @Arg('provider', () => Provider, { nullable: true }) provider: string | undefined,
+    @Arg('kind', () => String, { nullable: true, description: 'Only principals of this kind: user, service_account, api_token, oauth_client.' }) kind: string | undefined,
     @Args() { first, after }: PaginationArgs,
     @Ctx() ctx: GraphQLContext,
   ) {
     const providers = provider ? [ctx.providers.get(provider)] : ctx.providers.all();
-    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after, explicit: Boolean(provider) });
+    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after, explicit: Boolean(provider), kinds: kind ? [kind] : undefined });
     return toConnection(page, ServiceAccount.from);
   }
 

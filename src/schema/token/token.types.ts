@@ -1,12 +1,12 @@
-import { Field, ObjectType } from 'type-graphql';
+import { Field, InterfaceType, ObjectType } from 'type-graphql';
 import type { AccessTokenEntity, RefreshTokenEntity } from '../../entities';
 import { Node } from '../common/node.interface';
 import { TokenStatusValue } from '../common/token-status.enum';
 import { Provider } from '../common/provider.enum';
 
-/** Holds the row's owner and parent ids for the field resolvers; GraphQL shows neither directly. */
-@ObjectType({ implements: Node })
-abstract class TokenFields extends Node {
+/** What every token shows. Holds the owner id for the field resolvers; GraphQL does not show it directly. */
+@InterfaceType('Token', { implements: Node, description: 'A refresh or access token. Its value is shown once, at creation, and never again.' })
+export abstract class TokenFields extends Node {
   @Field(() => Provider)
   provider: string;
 
@@ -28,7 +28,7 @@ abstract class TokenFields extends Node {
   ownerId: string;
 }
 
-@ObjectType({ implements: Node, description: 'A long-lived token that mints access tokens. Its value is shown once, at creation.' })
+@ObjectType({ implements: [Node, TokenFields], description: 'A long-lived token that mints access tokens. Its value is shown once, at creation.' })
 export class RefreshToken extends TokenFields {
   @Field()
   name: string;
@@ -48,7 +48,7 @@ export class RefreshToken extends TokenFields {
   }
 }
 
-@ObjectType({ implements: Node, description: 'A bearer credential. Its value is shown once, at creation.' })
+@ObjectType({ implements: [Node, TokenFields], description: 'A bearer credential. Its value is shown once, at creation.' })
 export class AccessToken extends TokenFields {
   @Field({ description: 'How the provider issued it: access, api_token, personal, exchanged, jwt, operator.' })
   kind: string;
