@@ -1,0 +1,191 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runAlationImport } from '../../../src/plugins/alation/import-command';
+import { createTestDatabase, onPostgres } from '../../support/database';
+import { startTestGateway, type TestGateway, OPERATOR_TOKEN } from '../../support/gateway';
+import { codes, expectOk, graphql } from '../../support/graphql';
+import { CREATE_USER, IMPORT, signedInUser } from './alation-support';
+
+let t: TestGateway;
+beforeAll(async () => {
+  t = await startTestGateway();
+});
+afterAll(() => t.close());
+
+const HEADER = 'user,display_name,email,title,role,password\n';
+const count = async () => Number((await t.gateway.db.dataSource.query(`SELECT count(*) AS n FROM service_account WHERE provider = 'alation'`))[0].n);
+
+describe('createServiceAccount (one user)', () => {
+  test('role is case-sensitive and the error names the allowed values', async () => {
+    const response = await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', user: 'lower@example.com', email: 'lower@example.com', role: 'server_admin' } }, OPERATOR_TOKEN);
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    expect(response.errors![0].message).toBe(
+      'Unknown role "server_admin". Allowed roles (case-sensitive): SERVER_ADMIN, CATALOG_ADMIN, SOURCE_ADMIN, STEWARD, COMPOSER, VIEWER. Did you mean "SERVER_ADMIN"?',
+    );
+  });
+
+  test('password user (hash stored, no secret returned) and SSO user (no password)', async () => {
+    const withPassword = expectOk(
+      await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', user: 'pw@example.com', displayName: 'PW', email: 'pw@example.com', title: 'Bot', role: 'STEWARD', password: 'Str0ng-Password!' } }, OPERATOR_TOKEN),
+    ).createServiceAccount;
+    expect(withPassword.secret).toBeNull();
+    expect(withPassword.serviceAccount).toMatchObject({ name: 'pw@example.com', role: 'STEWARD', displayName: 'PW', title: 'Bot', kind: 'user', userId: expect.stringMatching(/^\d+$/) });
+    const sso = expectOk(await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', user: 'sso-user@example.com', email: 'sso-user@example.com', role: 'VIEWER' } }, OPERATOR_TOKEN)).createServiceAccount;
+    const [pwRow] = await t.gateway.db.dataSource.query(`SELECT password_hash FROM service_account WHERE id = $1`, [withPassword.serviceAccount.id]);
+    const [ssoRow] = await t.gateway.db.dataSource.query(`SELECT password_hash FROM service_account WHERE id = $1`, [sso.serviceAccount.id]);
+    expect(pwRow.password_hash).toMatch(/^scrypt\$/);
+    expect(ssoRow.password_hash).toBeNull();
+    expect(Number(sso.serviceAccount.userId)).toBeGreaterThan(Number(withPassword.serviceAccount.userId));
+  });
+
+  test.each([
+    ['weak password', { user: 'weak@example.com', email: 'weak@example.com', role: 'VIEWER', password: 'weakling1' }, 'BAD_USER_INPUT', /Password is too weak/],
+    ['missing role', { user: 'norole@example.com', email: 'norole@example.com' }, 'BAD_USER_INPUT', /Missing field: role/],
+    ['missing user', { email: 'nouser@example.com', role: 'VIEWER' }, 'BAD_USER_INPUT', /Missing field: user/],
+    ['duplicate user', { user: 'pw@example.com', email: 'pw@example.com', role: 'VIEWER' }, 'CONFLICT', /already exists/],
+  ])('%s', async (_label, input, code, message) => {
+    const response = await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', ...input } }, OPERATOR_TOKEN);
+    expect(codes(response)).toEqual([code]);
+    expect(response.errors![0].message).toMatch(message);
+    expect(response.raw).not.toContain('weakling1');
+  });
+});
+
+describe('CSV import', () => {
+  const bad =
+    HEADER +
+    'good1@example.com,Good One,good1@example.com,,VIEWER,G00d-Password!\n' + // line 2: fine
+    'badrole@example.com,,badrole@example.com,,server_admin,\n' + // line 3: bad role
+    'good1@example.com,Again,good1@example.com,,VIEWER,\n' + // line 4: duplicate in file
+    'pw@example.com,Exists,pw@example.com,,VIEWER,\n' + // line 5: duplicate of an existing user
+    'bademail@example.com,,not-an-email,,VIEWER,\n' + // line 6: bad email
+    ',No User,nouser@example.com,,VIEWER,\n' + // line 7: missing field
+    'weak@example.com,,weak@example.com,,VIEWER,Tr0ub4dor\n' + // line 8: fine (three character classes)
+    'short@example.com,,short@example.com,,VIEWER,Sh0rt!\n' + // line 9: weak password (too short)
+    'fields@example.com,,fields@example.com,VIEWER\n'; // line 10: wrong field count
+
+  test('preview reports every problem per row and writes nothing; confirm with problems writes nothing either', async () => {
+    const before = await count();
+    for (const confirm of [false, true]) {
+      const response = await graphql(t.url, IMPORT, { csv: bad, confirm }, OPERATOR_TOKEN);
+      const result = expectOk(response).importServiceAccounts;
+      expect(result).toMatchObject({ confirmed: false, total: 9, serviceAccounts: [] });
+      expect(result.errors.map((e: any) => [e.line, e.field])).toEqual([
+        [3, 'role'],
+        [4, 'user'],
+        [5, 'user'],
+        [6, 'email'],
+        [7, 'user'],
+        [9, 'password'],
+        [10, null],
+      ]);
+      expect(result.errors[0].message).toContain('Allowed roles (case-sensitive): SERVER_ADMIN, CATALOG_ADMIN');
+      expect(result.errors[1].message).toBe('Duplicate user "good1@example.com": already on line 2.');
+      expect(result.valid).toBe(2); // lines 2 and 8
+      for (const secret of ['G00d-Password!', 'Tr0ub4dor', 'Sh0rt!']) expect(response.raw).not.toContain(secret);
+      expect(await count()).toBe(before);
+    }
+  });
+
+  test('confirm creates every row in one transaction, passwords only as hashes', async () => {
+    const csv = HEADER + 'a1@example.com,A One,a1@example.com,Loader,SOURCE_ADMIN,"Quoted, Pass1!"\r\n' + 'a2@example.com,"A ""Two""",a2@example.com,,COMPOSER,\r\n';
+    const result = expectOk(await graphql(t.url, IMPORT, { csv, confirm: true }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(result).toMatchObject({ confirmed: true, total: 2, valid: 2, errors: [] });
+    expect(result.serviceAccounts.map((a: any) => [a.name, a.displayName, a.role, a.title])).toEqual([
+      ['a1@example.com', 'A One', 'SOURCE_ADMIN', 'Loader'],
+      ['a2@example.com', 'A "Two"', 'COMPOSER', null],
+    ]);
+    const rows = await t.gateway.db.dataSource.query(`SELECT name, password_hash FROM service_account WHERE name IN ('a1@example.com', 'a2@example.com') ORDER BY name`);
+    expect(rows[0].password_hash).toMatch(/^scrypt\$/);
+    expect(rows[1].password_hash).toBeNull();
+    // Importing the same file again: every row is a duplicate now, nothing changes.
+    const again = expectOk(await graphql(t.url, IMPORT, { csv, confirm: true }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(again.confirmed).toBe(false);
+    expect(again.errors.map((e: any) => e.message)).toEqual([expect.stringMatching(/already exists/), expect.stringMatching(/already exists/)]);
+  });
+
+  test('header problems and unreadable files are reported, not thrown', async () => {
+    const wrongHeader = expectOk(await graphql(t.url, IMPORT, { csv: 'user,mail,role\nx,y,VIEWER\n' }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(wrongHeader.errors.map((e: any) => e.message)).toEqual([expect.stringMatching(/Unknown column "mail"/), expect.stringMatching(/Missing column "email"/)]);
+    const open = expectOk(await graphql(t.url, IMPORT, { csv: HEADER + 'a,"b,c\n' }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(open.errors).toEqual([{ line: 2, field: null, message: expect.stringMatching(/never closed/) }]);
+    const empty = expectOk(await graphql(t.url, IMPORT, { csv: '' }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(empty.errors[0].message).toMatch(/empty/);
+  });
+
+  test('10,000 rows import in one go', async () => {
+    const rows = Array.from({ length: 10_000 }, (_, i) => `bulk${i}@example.com,Bulk ${i},bulk${i}@example.com,,VIEWER,`);
+    const csv = HEADER + rows.join('\n') + '\n';
+    const before = await count();
+    const started = Date.now();
+    const preview = expectOk(await graphql(t.url, IMPORT, { csv, confirm: false }, OPERATOR_TOKEN)).importServiceAccounts;
+    expect(preview).toMatchObject({ confirmed: false, total: 10_000, valid: 10_000, errors: [] });
+    const previewMs = Date.now() - started;
+    const response = await graphql(t.url, `mutation($csv: String!) { importServiceAccounts(provider: ALATION, csv: $csv, confirm: true) { confirmed total valid errors { line } } }`, { csv }, OPERATOR_TOKEN);
+    const confirmMs = Date.now() - started - previewMs;
+    expect(expectOk(response).importServiceAccounts).toEqual({ confirmed: true, total: 10_000, valid: 10_000, errors: [] });
+    expect(await count()).toBe(before + 10_000);
+    // Reported, not asserted: the figures go into the report.
+    process.stdout.write(`alation 10k import (${onPostgres ? 'postgres' : 'pglite'}): preview ${previewMs} ms, confirm ${confirmMs} ms\n`);
+  });
+
+  test('only a Server Admin (or the operator) may import, previews included', async () => {
+    expect(codes(await graphql(t.url, IMPORT, { csv: HEADER }))).toEqual(['UNAUTHENTICATED']);
+    const catalogAdmin = await signedInUser(t.url, 'importer@example.com', 'CATALOG_ADMIN');
+    const denied = await graphql(t.url, IMPORT, { csv: HEADER + 'x@example.com,,x@example.com,,VIEWER,\n' }, catalogAdmin.token);
+    expect(codes(denied)).toEqual(['FORBIDDEN']);
+    expect(denied.data ?? null).toBeNull();
+  });
+});
+
+describe('npx keygate import alation <file.csv> [--confirm]', () => {
+  test('preview by default, --confirm applies, problems exit 1 with per-line messages', async () => {
+    const database = onPostgres ? await createTestDatabase() : { url: undefined, dataDir: await mkdtemp(join(tmpdir(), 'keygate-cli-')), drop: async () => undefined };
+    const dir = await mkdtemp(join(tmpdir(), 'keygate-csv-'));
+    const config = { port: 0, host: '127.0.0.1', databaseUrl: database.url, dataDir: database.dataDir, lifespans: {}, maxBodyBytes: 1 << 20, logLevel: 'silent' as const };
+    const io = () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      return { out, err, io: { config, stdout: { write: (s: string) => out.push(s) > 0 }, stderr: { write: (s: string) => err.push(s) > 0, isTTY: false } } };
+    };
+    try {
+      const file = join(dir, 'users.csv');
+      const rows = Array.from({ length: 600 }, (_, i) => `cli${i}@example.com,CLI ${i},cli${i}@example.com,,STEWARD,`);
+      await writeFile(file, HEADER + 'cli-bad@example.com,,cli-bad@example.com,,Steward,S3cret-Password!\n' + rows.join('\n') + '\n');
+
+      const preview = io();
+      expect(await runAlationImport([file], preview.io)).toBe(1);
+      expect(preview.out.join('')).toContain('line 2, role: Unknown role "Steward".');
+      expect(preview.out.join('')).toContain('601 row(s), 600 valid, 1 problem(s). Nothing was written.');
+      expect(preview.out.join('') + preview.err.join('')).not.toContain('S3cret-Password!');
+      expect(preview.err.join('')).toMatch(/\[#+\] 100% validating 601\/601/);
+
+      await writeFile(file, HEADER + rows.join('\n') + '\n');
+      const ok = io();
+      expect(await runAlationImport([file], ok.io)).toBe(0);
+      expect(ok.out.join('')).toContain('Preview: 600 row(s), all valid. Nothing was written; run again with --confirm to create them.');
+      const applied = io();
+      expect(await runAlationImport([file, '--confirm'], applied.io)).toBe(0);
+      expect(applied.out.join('')).toMatch(/Created 600 user\(s\)/);
+      expect(applied.err.join('')).toMatch(/100% writing 600\/600/);
+
+      const usage = io();
+      expect(await runAlationImport([], usage.io)).toBe(2);
+      expect(await runAlationImport([join(dir, 'missing.csv')], usage.io)).toBe(2);
+
+      // The users are there for a gateway on the same database.
+      const g = await startTestGateway({ database: { ...database, drop: async () => undefined } });
+      try {
+        const list = expectOk(await graphql(g.url, '{ serviceAccounts(provider: ALATION, first: 1) { totalCount } }', {}, OPERATOR_TOKEN)).serviceAccounts;
+        expect(list.totalCount).toBe(600);
+      } finally {
+        await g.close();
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+      await database.drop();
+      if (!onPostgres) await rm(database.dataDir, { recursive: true, force: true });
+    }
+  });
+});
