@@ -15,8 +15,8 @@ with the embedded database, stop the gateway first.
 
 export interface ImportCommandIO {
   config: GatewayConfig;
-  stdout: Pick<NodeJS.WriteStream, 'write'>;
-  stderr: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
   clock?: Clock;
 }
 

@@ -21,6 +21,7 @@ function outcome(response: GraphQLResponse | RestResponse): Outcome {
     throw new Error(`Unexpected: ${response.raw}`);
   }
   if ('errors' in response) return 'allowed';
+  response = response as RestResponse;
   if (response.status === 403 && response.body.code === '403000') return 'FORBIDDEN';
   if (response.status === 200 || response.status === 201) return 'allowed';
   throw new Error(`Unexpected: ${response.status} ${response.raw}`);
