@@ -14,7 +14,7 @@ with the embedded database, stop the gateway first.
 `;
 
 export interface ImportCommandIO {
-  config: GatewayConfig;
+  config: Pick<GatewayConfig, 'databaseUrl' | 'dataDir' | 'lifespans'>;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown; isTTY?: boolean };
   clock?: Clock;

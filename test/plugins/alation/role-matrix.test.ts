@@ -21,10 +21,10 @@ function outcome(response: GraphQLResponse | RestResponse): Outcome {
     throw new Error(`Unexpected: ${response.raw}`);
   }
   if ('errors' in response) return 'allowed';
-  response = response as RestResponse;
-  if (response.status === 403 && response.body.code === '403000') return 'FORBIDDEN';
-  if (response.status === 200 || response.status === 201) return 'allowed';
-  throw new Error(`Unexpected: ${response.status} ${response.raw}`);
+  const reply = response as RestResponse;
+  if (reply.status === 403 && reply.body.code === '403000') return 'FORBIDDEN';
+  if (reply.status === 200 || reply.status === 201) return 'allowed';
+  throw new Error(`Unexpected: ${reply.status} ${reply.raw}`);
 }
 
 const gql = (query: string, variables: Record<string, unknown>, me: SignedInUser) => graphql(t.url, query, variables, undefined, { TOKEN: me.token });

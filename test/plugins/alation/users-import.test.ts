@@ -143,7 +143,7 @@ describe('npx keygate import alation <file.csv> [--confirm]', () => {
   test('preview by default, --confirm applies, problems exit 1 with per-line messages', async () => {
     const database = onPostgres ? await createTestDatabase() : { url: undefined, dataDir: await mkdtemp(join(tmpdir(), 'keygate-cli-')), drop: async () => undefined };
     const dir = await mkdtemp(join(tmpdir(), 'keygate-csv-'));
-    const config = { port: 0, host: '127.0.0.1', databaseUrl: database.url, dataDir: database.dataDir, lifespans: {}, maxBodyBytes: 1 << 20, logLevel: 'silent' as const };
+    const config = { databaseUrl: database.url, dataDir: database.dataDir, lifespans: {} };
     const io = () => {
       const out: string[] = [];
       const err: string[] = [];
