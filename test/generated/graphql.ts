@@ -17,7 +17,7 @@ export type Scalars = {
 };
 
 /** A bearer credential. Its value is shown once, at creation. */
-export type AccessToken = Node & {
+export type AccessToken = Node & Token & {
   __typename?: 'AccessToken';
   createdAt: Scalars['DateTime']['output'];
   expiresAt?: Maybe<Scalars['DateTime']['output']>;
@@ -166,6 +166,7 @@ export type Mutation = {
   /** Revokes a refresh token (with its access tokens) or an access token. */
   revokeToken: RevokeTokenPayload;
   rotateSigningKey: RotateSigningKeyPayload;
+  updateServiceAccount: ServiceAccount;
 };
 
 
@@ -208,6 +209,12 @@ export type MutationImportServiceAccountsArgs = {
 
 export type MutationRevokeTokenArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type MutationUpdateServiceAccountArgs = {
+  id: Scalars['ID']['input'];
+  input: UpdateServiceAccountInput;
 };
 
 /** An object with a globally unique id, fetchable with `node(id:)`. */
@@ -276,7 +283,8 @@ export type PersonaPolicyInput = {
 /** The vendor whose identity semantics a record follows. */
 export type Provider =
   | 'ALATION'
-  | 'ATLAN';
+  | 'ATLAN'
+  | 'TALEND';
 
 export type Query = {
   __typename?: 'Query';
@@ -315,11 +323,12 @@ export type QueryServiceAccountArgs = {
 export type QueryServiceAccountsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  kind?: InputMaybe<Scalars['String']['input']>;
   provider?: InputMaybe<Provider>;
 };
 
 /** A long-lived token that mints access tokens. Its value is shown once, at creation. */
-export type RefreshToken = Node & {
+export type RefreshToken = Node & Token & {
   __typename?: 'RefreshToken';
   /** The newest access token minted from it; null when none was. */
   accessToken?: Maybe<AccessToken>;
@@ -404,14 +413,35 @@ export type ServiceAccountEdge = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Every token and service-account state change you may see. With `after` (a cursor from an event you received), first replays what you missed, in order, then continues live: no gap, no duplicate. */
+  tokenEvents: TokenEvent;
   /** Revocations, live. The operator and provider administrators see their providers; a principal only its own tokens. */
   tokenRevoked: TokenEvent;
+};
+
+
+export type SubscriptionTokenEventsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  kinds?: InputMaybe<Array<Scalars['String']['input']>>;
+  provider?: InputMaybe<Provider>;
+  serviceAccountId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
 export type SubscriptionTokenRevokedArgs = {
   provider?: InputMaybe<Provider>;
   serviceAccountId?: InputMaybe<Scalars['ID']['input']>;
+};
+
+/** A refresh or access token. Its value is shown once, at creation, and never again. */
+export type Token = {
+  createdAt: Scalars['DateTime']['output'];
+  expiresAt?: Maybe<Scalars['DateTime']['output']>;
+  id: Scalars['ID']['output'];
+  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
+  provider: Provider;
+  revokedAt?: Maybe<Scalars['DateTime']['output']>;
+  status: TokenStatus;
 };
 
 /** One state change of a token or service account, from the event log. */
@@ -431,22 +461,25 @@ export type TokenEvent = {
   subjectType: Scalars['String']['output'];
 };
 
-export type TokenFields = Node & {
-  __typename?: 'TokenFields';
-  createdAt: Scalars['DateTime']['output'];
-  expiresAt?: Maybe<Scalars['DateTime']['output']>;
-  id: Scalars['ID']['output'];
-  lastUsedAt?: Maybe<Scalars['DateTime']['output']>;
-  provider: Provider;
-  revokedAt?: Maybe<Scalars['DateTime']['output']>;
-  status: TokenStatus;
-};
-
 /** Computed from expiry and revocation; revocation wins. */
 export type TokenStatus =
   | 'ACTIVE'
   | 'EXPIRED'
   | 'REVOKED';
+
+/** Fields to change; each provider accepts its editable ones. A list given is the complete set. */
+export type UpdateServiceAccountInput = {
+  /** Atlan. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Atlan. */
+  displayName?: InputMaybe<Scalars['String']['input']>;
+  /** Talend: the account name. */
+  name?: InputMaybe<Scalars['String']['input']>;
+  /** Talend: the complete permission set. */
+  permissions?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** Atlan: the complete persona set; omitted or empty unlinks all, as Atlan does. */
+  personaQualifiedNames?: InputMaybe<Array<Scalars['String']['input']>>;
+};
 
 /** Who the caller is. */
 export type Viewer = {
@@ -468,7 +501,8 @@ export type Viewer = {
 /** The vendor whose identity semantics a record follows. */
 export type Provider =
   | 'ALATION'
-  | 'ATLAN';
+  | 'ATLAN'
+  | 'TALEND';
 
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 

