@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './logger';
 export * from './clock';
 export * from './context';
 export * from './secrets';

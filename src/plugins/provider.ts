@@ -28,7 +28,12 @@ export interface ProviderPlugin extends ProviderDescriptor {
   createRefreshToken?(ctx: RequestContext, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;
   /** GraphQL `createAccessToken`: from a refresh token, or directly for a principal. */
   createAccessToken?(ctx: RequestContext, input: AccessTokenInput): Promise<Issued<AccessTokenEntity>>;
-  revokeToken?(ctx: RequestContext, id: string): Promise<void>;
+  /** GraphQL `revokeToken`, when the provider adds rules of its own; returns every id it revoked. */
+  revokeToken?(ctx: RequestContext, id: string): Promise<string[]>;
+  /** GraphQL `revokeAccessTokens`: every active access token minted from one refresh token. */
+  revokeAccessTokens?(ctx: RequestContext, refreshTokenId: string): Promise<string[]>;
+  /** GraphQL `revokeServiceAccountTokens`: every token a principal holds (offboarding), the account stays. */
+  revokeServiceAccountTokens?(ctx: RequestContext, serviceAccountId: string): Promise<string[]>;
   /** GraphQL `importServiceAccounts`: a preview unless `confirm`. */
   importServiceAccounts?(ctx: RequestContext, csv: string, confirm: boolean): Promise<ImportResult>;
   /** GraphQL `createOAuthClient` (providers with OAuth client applications). */
@@ -106,6 +111,8 @@ export interface RouteKit {
   core: CoreServices;
   /** The caller's Actor (or null when no credential was sent) and the request's audit origin. */
   context(req: import('express').Request): Promise<RequestContext>;
+  /** Where routes log what they could not handle (credentials are redacted). */
+  logger: import('../core').Logger;
   /** The audit origin of a request (`rest <ip>`), for routes that authenticate by other means. */
   origin(req: import('express').Request): string;
   /** Resolves a credential the provider received some other way (a body field, Basic auth). */

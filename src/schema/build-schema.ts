@@ -12,7 +12,7 @@ import { OAuthResolver } from './oauth/oauth.resolver';
 import { PermissionResolver } from './permission/permission.resolver';
 import { PersonaResolver } from './persona/persona.resolver';
 import { ServiceAccountResolver } from './service-account/service-account.resolver';
-import { AccessTokenResolver, RefreshTokenResolver, TokenMutationResolver } from './token/token.resolver';
+import { AccessTokenResolver, BulkRevocationResolver, RefreshTokenResolver, TokenMutationResolver } from './token/token.resolver';
 import { ViewerResolver } from './viewer/viewer.resolver';
 
 export const resolvers = [
@@ -20,6 +20,7 @@ export const resolvers = [
   NodeResolver,
   ServiceAccountResolver,
   TokenMutationResolver,
+  BulkRevocationResolver,
   RefreshTokenResolver,
   AccessTokenResolver,
   PersonaResolver,

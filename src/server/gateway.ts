@@ -141,6 +141,7 @@ export class Gateway {
         core,
         context: (req) => contextFor(req, 'rest'),
         origin: (req) => originOf(req, 'rest'),
+        logger,
         actorFor: (value: string): Promise<Actor> => core.credentials.resolve(value),
       });
     }

@@ -10,12 +10,8 @@ export function redact(text: string): string {
   return CREDENTIALS.reduce((out, pattern) => out.replace(pattern, '[redacted]'), text);
 }
 
-export interface Logger {
-  debug(message: string, fields?: Record<string, unknown>): void;
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type { Logger } from '../core/logger';
+import type { Logger } from '../core/logger';
 
 export function createLogger(level: Level | 'silent' = 'info', write: (line: string) => void = (l) => process.stdout.write(l + '\n')): Logger {
   const log = (at: Level) => (message: string, fields: Record<string, unknown> = {}) => {

@@ -47,3 +47,19 @@ test('Talend accounts change name and permissions through GraphQL; tokens resolv
   const node = expectOk(await graphql(t.url, 'query($id: ID!) { node(id: $id) { __typename ... on Token { status } ... on RefreshToken { name } } }', { id: refresh.createRefreshToken.refreshToken.id }, OPERATOR_TOKEN));
   expect(node.node).toEqual({ __typename: 'RefreshToken', status: 'ACTIVE', name: 'n' });
 });
+
+test('bulk revocations: the access tokens of a refresh token, and every token of an account', async () => {
+  const account = expectOk(await graphql(t.url, 'mutation { createServiceAccount(input: { provider: EXAMPLE, name: "bulk" }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN)).createServiceAccount.serviceAccount.id;
+  const refresh = expectOk(await graphql(t.url, 'mutation($id: ID!) { createRefreshToken(input: { serviceAccountId: $id, name: "b" }) { refreshToken { id } } }', { id: account }, OPERATOR_TOKEN)).createRefreshToken.refreshToken.id;
+  const mint = async () => expectOk(await graphql(t.url, 'mutation($id: ID!) { createAccessToken(input: { refreshTokenId: $id }) { accessToken { id } } }', { id: refresh }, OPERATOR_TOKEN)).createAccessToken.accessToken.id;
+  const [a1, a2] = [await mint(), await mint()];
+  const first = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeAccessTokens(refreshTokenId: $id) { revokedIds } }', { id: refresh }, OPERATOR_TOKEN));
+  expect(first.revokeAccessTokens.revokedIds.sort()).toEqual([a1, a2].sort());
+  const a3 = await mint();
+  const all = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeServiceAccountTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
+  expect(all.revokeServiceAccountTokens.revokedIds.sort()).toEqual([refresh, a3].sort());
+  const again = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeServiceAccountTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
+  expect(again.revokeServiceAccountTokens.revokedIds).toEqual([]);
+  const still = expectOk(await graphql(t.url, 'query($id: ID!) { serviceAccount(id: $id) { name } }', { id: account }, OPERATOR_TOKEN));
+  expect(still.serviceAccount.name).toBe('bulk');
+});

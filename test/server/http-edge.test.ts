@@ -25,7 +25,7 @@ test('health and readiness', async () => {
 test('malformed GraphQL is a 400 with a clear message', async () => {
   const response = await post(JSON.stringify({ query: '{ viewer { name ' }));
   expect(response.status).toBe(400);
-  const body = await response.json();
+  const body = (await response.json()) as { errors: { message: string; extensions: { code: string } }[] };
   expect(body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   expect(body.errors[0].message).toMatch(/Syntax Error/);
 });
@@ -33,7 +33,7 @@ test('malformed GraphQL is a 400 with a clear message', async () => {
 test('unknown fields fail validation with 400', async () => {
   const response = await post(JSON.stringify({ query: '{ viewer { password } }' }));
   expect(response.status).toBe(400);
-  expect((await response.json()).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  expect(((await response.json()) as { errors: { extensions: { code: string } }[] }).errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
 });
 
 test('a body that is not JSON is a 400', async () => {

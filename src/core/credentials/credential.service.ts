@@ -212,6 +212,12 @@ export class CredentialService {
     };
   }
 
+  /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */
+  async operator(): Promise<Actor> {
+    await this.ensureOperatorPrincipal();
+    return { ...this.operatorActor(), credentialId: 'local' };
+  }
+
   private operatorActor(): Actor {
     const principal = this.operatorPrincipal!;
     return {

@@ -52,6 +52,7 @@ export class EventService {
   private again = false;
   private listener: Client | null = null;
   private listenerUp = false;
+  private started = false;
   private stopped = false;
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -68,6 +69,7 @@ export class EventService {
   async start(): Promise<void> {
     const [{ max }] = await this.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS max FROM token_event');
     this.lastSeen = BigInt(max);
+    this.started = true;
     if (!this.db.embedded && this.db.url) await this.connectListener();
     this.pollTimer = setInterval(() => this.wake(), POLL_INTERVAL_MS);
     this.pollTimer.unref();
@@ -93,7 +95,8 @@ export class EventService {
     await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_WRITE_LOCK]);
     const at = this.clock.now();
     const rows = events.map((e) => ({ ...e, actor: actorLabel(actor), at }));
-    await tx.manager.insert(TokenEventEntity, rows);
+    // PostgreSQL takes at most 65,535 parameters a statement: bulk changes insert in chunks.
+    for (let start = 0; start < rows.length; start += 5000) await tx.manager.insert(TokenEventEntity, rows.slice(start, start + 5000));
     // Delivered by PostgreSQL only if this transaction commits.
     if (!this.db.embedded) await tx.manager.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, '']);
     tx.afterCommit(() => {
@@ -159,7 +162,7 @@ export class EventService {
 
   /** Reads what is new; one read at a time, re-run when woken meanwhile. */
   wake(): void {
-    if (this.stopped) return;
+    if (!this.started || this.stopped) return;
     if (this.reading) {
       this.again = true;
       return;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { GatewayConfig } from '../../config';
-import { CoreServices, Database, OPERATOR_PROVIDER, systemClock, type Actor, type Clock } from '../../core';
+import { CoreServices, Database, systemClock, type Clock } from '../../core';
 import type { ImportResult } from '../provider';
 import { createAlationProvider } from './alation.provider';
 import type { ImportPhase } from './import';
@@ -72,19 +72,7 @@ export async function runAlationImport(args: string[], io: ImportCommandIO): Pro
     await db.migrate();
     const core = new CoreServices(db, io.clock ?? systemClock, { lifespanOverrides: io.config.lifespans });
     const plugin = createAlationProvider(core);
-    const operator = await core.serviceAccounts.findByName(OPERATOR_PROVIDER, 'operator');
-    const actor: Actor = {
-      kind: 'operator',
-      provider: OPERATOR_PROVIDER,
-      principalId: operator?.id ?? '00000000-0000-0000-0000-000000000000',
-      principalKind: 'operator',
-      name: 'operator',
-      role: null,
-      permissions: new Set(),
-      personaIds: [],
-      credentialId: 'cli',
-      credentialExpiresAt: null,
-    };
+    const actor = await core.credentials.operator();
     const rows = csv.split('\n').length - 1;
     const bar = rows >= PROGRESS_MIN_ROWS ? progressBar(io.stderr) : null;
     const started = Date.now();

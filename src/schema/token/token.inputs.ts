@@ -80,3 +80,9 @@ export class RevokeTokenPayload {
   @Field(() => [ID], { description: 'Every token this revocation ended (a refresh token takes its access tokens).' })
   revokedIds: string[];
 }
+
+@ObjectType()
+export class RevokeTokensPayload {
+  @Field(() => [ID], { description: 'Every token this revocation ended; empty when none was active.' })
+  revokedIds: string[];
+}

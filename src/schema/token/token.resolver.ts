@@ -9,6 +9,7 @@ import {
   CreateRefreshTokenInput,
   CreateRefreshTokenPayload,
   RevokeTokenPayload,
+  RevokeTokensPayload,
 } from './token.inputs';
 import { AccessToken, RefreshToken } from './token.types';
 
@@ -63,13 +64,7 @@ export class TokenMutationResolver {
     const found = await ctx.core.tokens.find(id);
     if (!found || !ctx.providers.has(found.token.provider)) throw notFound('Token');
     const plugin = ctx.providers.get(found.token.provider);
-    let revokedIds: string[];
-    if (plugin.revokeToken) {
-      await plugin.revokeToken(ctx, id);
-      revokedIds = [id];
-    } else {
-      revokedIds = (await ctx.core.tokens.revoke(ctx, plugin, id)).revokedIds;
-    }
+    const revokedIds = plugin.revokeToken ? await plugin.revokeToken(ctx, id) : (await ctx.core.tokens.revoke(ctx, plugin, id)).revokedIds;
     const after = (await ctx.core.tokens.find(id))!;
     const status = ctx.core.tokens.status(after.token);
     return {
@@ -77,6 +72,31 @@ export class TokenMutationResolver {
       accessToken: after.type === 'access' ? AccessToken.from(after.token, status) : null,
       revokedIds,
     };
+  }
+}
+
+@Resolver()
+export class BulkRevocationResolver {
+  @Authorized()
+  @Mutation(() => RevokeTokensPayload, { description: 'Revokes every active access token minted from one refresh token; the refresh token stays.' })
+  async revokeAccessTokens(@Arg('refreshTokenId', () => ID) refreshTokenId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeTokensPayload> {
+    const parent = await ctx.loaders.refreshToken.load(refreshTokenId.length === 36 ? refreshTokenId : '00000000-0000-0000-0000-000000000000');
+    if (!parent || !ctx.providers.has(parent.provider)) throw notFound('Refresh token');
+    const plugin = ctx.providers.get(parent.provider);
+    const revokedIds = plugin.revokeAccessTokens ? await plugin.revokeAccessTokens(ctx, refreshTokenId) : await ctx.core.tokens.revokeAccessTokensOf(ctx, plugin, parent);
+    return { revokedIds };
+  }
+
+  @Authorized()
+  @Mutation(() => RevokeTokensPayload, { description: 'Revokes every token a principal holds (offboarding); the account itself stays.' })
+  async revokeServiceAccountTokens(@Arg('serviceAccountId', () => ID) serviceAccountId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeTokensPayload> {
+    const account = await ctx.loaders.serviceAccount.load(serviceAccountId.length === 36 ? serviceAccountId : '00000000-0000-0000-0000-000000000000');
+    if (!account || !ctx.providers.has(account.provider)) throw notFound('Service account');
+    const plugin = ctx.providers.get(account.provider);
+    const revokedIds = plugin.revokeServiceAccountTokens
+      ? await plugin.revokeServiceAccountTokens(ctx, serviceAccountId)
+      : await ctx.core.tokens.revokeAllOf(ctx, plugin, serviceAccountId);
+    return { revokedIds };
   }
 }
 
