@@ -120,12 +120,27 @@ export async function revocationLatency(): Promise<void> {
       for (const at of got) samples.push(Number(at - t0) / 1e6);
     }
     samples.sort((x, y) => x - y);
+
+    // How long a credential cached by instance B stays usable there after A revokes it.
+    const windows: number[] = [];
+    for (let i = 0; i < 20; i++) {
+      const token = await gql(a.url, 'mutation($id: ID!) { createAccessToken(input: { serviceAccountId: $id }) { accessToken { id } secret } }', { id: userId });
+      const viewer = () => fetch(`${b.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token.createAccessToken.secret}` }, body: '{"query":"{ viewer { name } }"}' }).then((r) => r.json() as Promise<{ errors?: unknown }>);
+      await viewer();
+      await viewer();
+      const t0 = process.hrtime.bigint();
+      await gql(a.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: token.createAccessToken.accessToken.id });
+      while (!(await viewer()).errors) await new Promise((resolve) => setTimeout(resolve, 1));
+      windows.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    windows.sort((x, y) => x - y);
     const baseline = await notifyBaseline(url.toString(), 200);
     const [p50, p99, b50, b99] = [percentile(samples, 50), percentile(samples, 99), percentile(baseline, 50), percentile(baseline, 99)];
     console.log(`connected subscribers: ${connected}; deliveries: ${samples.length}; missing: ${missing}`);
     console.log(`bare NOTIFY→LISTEN     p50 ${b50.toFixed(2).padStart(7)} ms  p99 ${b99.toFixed(2).padStart(7)} ms`);
     console.log(`revoke → subscriber    p50 ${p50.toFixed(2).padStart(7)} ms  p99 ${p99.toFixed(2).padStart(7)} ms  (from the revoking request's start, both instances)`);
     console.log(`ratio keygate/bare NOTIFY: p50 ${(p50 / b50).toFixed(1)}×, p99 ${(p99 / b99).toFixed(1)}×`);
+    console.log(`revoked on A → refused on B (cached there): median ${percentile(windows, 50).toFixed(1)} ms, max ${windows[windows.length - 1].toFixed(1)} ms over ${windows.length} tries (includes the revoking request)`);
   } finally {
     await Promise.all(clients.map((c) => c.dispose()));
     for (const g of gateways) g.child.kill('SIGTERM');
