@@ -12,6 +12,18 @@ export const AlationActions = {
   listOthersTokens: 'alation.listOthersTokens',
   /** Replace a refresh token by a new one with the same name. */
   regenRefreshToken: 'alation.regenRefreshToken',
+  /** Create an OAuth 2.0 client application (and its system user). */
+  createOAuthClient: 'alation.oauthClient.create',
+  /** Replace an OAuth client's secret: the new one is shown once, the old one stops. */
+  regenerateOAuthClientSecret: 'alation.oauthClient.regenerateSecret',
+  /** Revoke every token an OAuth client holds. */
+  revokeOAuthClientTokens: 'alation.oauthClient.revokeTokens',
+  /** Rotate the gateway's signing key. */
+  rotateSigningKey: 'alation.signingKey.rotate',
+  /** An OAuth client gets an access token for itself (client credentials grant). */
+  oauthToken: 'alation.oauth.token',
+  /** An OAuth client revokes one of its own access tokens (RFC 7009). */
+  oauthRevoke: 'alation.oauth.revoke',
 } as const;
 
 /** Defaults from the seed: refresh tokens 60 days, API access tokens 24 hours (seconds; config overrides). */
@@ -22,10 +34,16 @@ const serverAdmin: Requirement = { roles: ['SERVER_ADMIN'] };
 const ownOrServerAdmin: Requirement = { roles: ['SERVER_ADMIN'], self: true };
 /** Any role on its own things only: nobody, not even a Server Admin, acts as another user. */
 const ownOnly: Requirement = { self: true };
+/** An OAuth client on its own tokens, and nobody else (not even a Server Admin, not a user on itself). */
+const oauthClientItself: Requirement = {
+  check: (actor, target) => actor.principalKind === 'oauth_client' && !!target?.ownerId && target.ownerId === actor.principalId,
+};
 
 /**
  * Who may do what. Only a Server Admin creates users (one at a time or by CSV), lists users, sees and
  * revokes other users' tokens; every role creates, regenerates, uses, lists and revokes its own
+ * tokens. Only a Server Admin administers OAuth clients (create, regenerate a secret, revoke a
+ * client's tokens) and rotates the signing key; an OAuth client mints and revokes its own access
  * tokens. The gateway operator may do everything (core/authz).
  */
 export const alationPolicy: Policy = {
@@ -44,6 +62,12 @@ export const alationPolicy: Policy = {
   [CoreActions.subscribeEvents]: ownOrServerAdmin,
   [CoreActions.listPermissions]: { anyPrincipal: true },
   [CoreActions.listPersonas]: { anyPrincipal: true },
+  [AlationActions.createOAuthClient]: serverAdmin,
+  [AlationActions.regenerateOAuthClientSecret]: serverAdmin,
+  [AlationActions.revokeOAuthClientTokens]: serverAdmin,
+  [AlationActions.rotateSigningKey]: serverAdmin,
+  [AlationActions.oauthToken]: oauthClientItself,
+  [AlationActions.oauthRevoke]: oauthClientItself,
 };
 
 /** The vendor's own messages for a token that does not authenticate (VENDORS.md). */

@@ -15,6 +15,9 @@ import { AccessTokenEntity, type RefreshTokenEntity, type ServiceAccountEntity }
 import type { AccessTokenInput, ImportResult, ProviderFactory, ProviderPlugin, RefreshTokenInput } from '../provider';
 import { AlationActions, alationPolicy, ALATION_LIFESPANS, ALATION_MESSAGES, ALATION_ROLES } from './alation.policy';
 import { accountOf, importAlationUsers, type ImportOptions } from './import';
+import { OAUTH_AUDIENCE, OAUTH_CLIENT_KIND, OAUTH_ISSUER, OAUTH_TOKEN_TYPE } from './oauth/oauth.constants';
+import { oauthRoutes } from './oauth/oauth.routes';
+import { AlationOAuth } from './oauth/oauth.service';
 import { alationRoutes } from './rest';
 import { validateUserFields } from './user-fields';
 
@@ -50,6 +53,9 @@ export interface AlationProvider extends ProviderPlugin {
 
 /** The Alation provider (registered in `defaultProviders`). */
 export function createAlationProvider(core: CoreServices): AlationProvider {
+  // `core` is absent when the schema printer only asks for ids: nothing touches it until used.
+  let oauthService: AlationOAuth | undefined;
+  const oauth = () => (oauthService ??= new AlationOAuth(core, plugin));
   const isOwn = (ctx: RequestContext, ownerId: string) => ctx.actor?.kind === 'principal' && ctx.actor.principalId === ownerId;
 
   async function userById(id: string, manager?: EntityManager): Promise<ServiceAccountEntity> {
@@ -60,7 +66,9 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
 
   /** Username and password, checked in constant work whether or not the user exists. */
   async function authenticatePassword(ctx: RequestContext, username: string, password: string): Promise<ServiceAccountEntity> {
-    const account = await core.serviceAccounts.findByName(plugin.id, username);
+    const found = await core.serviceAccounts.findByName(plugin.id, username);
+    // An OAuth client's system user has no password and signs in with its client secret only.
+    const account = found && found.kind !== OAUTH_CLIENT_KIND ? found : null;
     const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyPasswordHash()));
     if (account && !account.passwordHash) {
       throw new GatewayError(
@@ -83,6 +91,15 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
     catalog: { roles: ALATION_ROLES },
     lifespans: ALATION_LIFESPANS,
     policy: alationPolicy,
+
+    init() {
+      // The access tokens OAuth clients get authenticate GraphQL and REST calls with the client's
+      // role; the jti row makes revocation and client deletion take effect at once.
+      core.credentials.acceptSignedTokens({ issuer: OAUTH_ISSUER, type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE });
+    },
+
+    createOAuthClient: (ctx, input) => oauth().createClient(ctx, input),
+    rotateSigningKey: (ctx) => oauth().rotateSigningKey(ctx),
 
     async createServiceAccount(ctx, input) {
       await core.guard.require(ctx, plugin, CoreActions.createServiceAccount);
@@ -190,6 +207,7 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
 
     routes(router, kit) {
       alationRoutes(router, kit, plugin);
+      oauthRoutes(router, kit, oauth());
     },
   };
   return plugin;

@@ -77,3 +77,75 @@ export const IMPORT = `mutation($csv: String!, $confirm: Boolean) {
     confirmed total valid errors { line field message } serviceAccounts { id name role userId email displayName title } } }`;
 
 export const DAY = 24 * 3600 * 1000;
+
+// ---- OAuth 2.0 clients -------------------------------------------------------------------------
+
+export const CREATE_OAUTH_CLIENT = `mutation($input: CreateOAuthClientInput!) {
+  createOAuthClient(input: $input) { client { id clientId name role serviceAccount { id kind role name } } clientSecret } }`;
+export const ROTATE_SIGNING_KEY = 'mutation { rotateSigningKey { kid publishedKids } }';
+
+export interface OAuthClient {
+  id: string;
+  clientId: string;
+  name: string;
+  role: string;
+  clientSecret: string;
+}
+
+let clients = 0;
+/** An OAuth client made through GraphQL (by the operator unless a token is given). */
+export async function createOAuthClient(url: string, role: string, options: { name?: string; lifetime?: number; token?: string } = {}): Promise<OAuthClient> {
+  const input = { name: options.name ?? `client-${++clients}-${role.toLowerCase()}`, accessTokenLifetimeSeconds: options.lifetime ?? 3600, role };
+  const { client, clientSecret } = expectOk(await graphql(url, CREATE_OAUTH_CLIENT, { input }, options.token ?? OPERATOR_TOKEN)).createOAuthClient;
+  return { id: client.id, clientId: client.clientId, name: client.name, role: client.role, clientSecret };
+}
+
+export interface FormResponse extends RestResponse {
+  headers: Headers;
+}
+
+/** A form-encoded request, the way OAuth clients (curl -d, requests.post(data=...)) send one. */
+export async function form(url: string, path: string, params: Record<string, string> | string, headers: Record<string, string> = {}, method = 'POST'): Promise<FormResponse> {
+  const response = await fetch(url + path, {
+    method,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: method === 'GET' ? undefined : typeof params === 'string' ? params : new URLSearchParams(params).toString(),
+  });
+  const raw = await response.text();
+  let body: unknown = null;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    // keep raw
+  }
+  return { status: response.status, body, raw, headers: response.headers };
+}
+
+/** `Authorization: Basic` per RFC 6749 §2.3.1: id and secret form-urlencoded, then base64. */
+export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+
+/** A client-credentials access token (HTTP Basic). */
+export async function clientToken(url: string, client: Pick<OAuthClient, 'clientId' | 'clientSecret'>): Promise<string> {
+  const response = await form(url, '/oauth/v2/token/', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.clientSecret) });
+  if (response.status !== 200) throw new Error(`token request failed: ${response.status} ${response.raw}`);
+  return response.body.access_token as string;
+}
+
+/** Header and claims of a compact JWS, unverified (to look at, or to tamper with). */
+export function jwtParts(token: string): { header: any; claims: any; signature: string } {
+  const [header, claims, signature] = token.split('.');
+  const json = (part: string) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  return { header: json(header), claims: json(claims), signature };
+}
+
+/** A compact JWS with the given header and claims and the given signature part. */
+export function jwtFrom(header: object, claims: object, signature: string): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part(header)}.${part(claims)}.${signature}`;
+}
+
+/** `jose`, the independent JWT client (a devDependency), loaded the way any Node program loads it. */
+export function jose(): typeof import('jose') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('jose');
+}
