@@ -119,7 +119,12 @@ test('policy decides: a MEMBER may not create accounts or read others, but may r
   expect(expectOk(readSelf).serviceAccount.name).toBe('edge-member');
   const revokeOther = await graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: other.accessTokenId }, member.token);
   expect(codes(revokeOther)).toEqual(['FORBIDDEN']);
-  const audit = await t.gateway.db.dataSource.query(`SELECT action, outcome FROM audit_event WHERE outcome = 'denied'`);
+  // Refusals are audited without waiting on the request (it may hold a transaction): poll briefly.
+  let audit: { action: string; outcome: string }[] = [];
+  for (let i = 0; i < 100 && !audit.some((a) => a.action === 'token.revoke'); i++) {
+    audit = await t.gateway.db.dataSource.query(`SELECT action, outcome FROM audit_event WHERE outcome = 'denied'`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   expect(audit).toEqual(expect.arrayContaining([{ action: 'serviceAccount.create', outcome: 'denied' }, { action: 'token.revoke', outcome: 'denied' }]));
 });
 
