@@ -2,7 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { expectOk, graphql } from '../support/graphql';
 
 jest.setTimeout(180_000);
@@ -59,6 +59,12 @@ test('serve answers with the bootstrapped token and shuts down cleanly on SIGTER
   });
   const viewer = expectOk(await graphql(url, '{ viewer { isOperator } }', {}, token)).viewer;
   expect(viewer).toEqual({ isOperator: true });
+  if (!onPostgres) {
+    // One process owns an embedded database: a second one is refused, not let in to corrupt it.
+    const second = run('migrate');
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain('in use by keygate process');
+  }
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   child.kill('SIGTERM');
   expect(await exited).toBe(0);

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataSource, EntityManager } from 'typeorm';
 import { entities } from '../../entities';
 import { migrations } from '../../../migrations';
@@ -31,6 +32,7 @@ export class Database {
   url?: string;
   statementCount = 0;
   private pglite?: PGliteLike;
+  private releaseLock?: () => void;
 
   private constructor(dataSource: DataSource, embedded: boolean, pglite?: PGliteLike) {
     this.dataSource = dataSource;
@@ -57,10 +59,21 @@ export class Database {
     } else {
       const { PGlite } = await import('@electric-sql/pglite');
       const inMemory = options.dataDir.startsWith('memory://');
-      if (!inMemory) mkdirSync(options.dataDir, { recursive: true });
-      const pglite = (await PGlite.create(inMemory ? undefined : options.dataDir)) as unknown as PGliteLike;
+      let releaseLock = () => undefined as void;
+      if (!inMemory) {
+        mkdirSync(options.dataDir, { recursive: true });
+        releaseLock = lockDataDir(options.dataDir);
+      }
+      let pglite: PGliteLike;
+      try {
+        pglite = (await PGlite.create(inMemory ? undefined : options.dataDir)) as unknown as PGliteLike;
+      } catch (error) {
+        releaseLock();
+        throw error;
+      }
       const dataSource = new DataSource({ ...common, driver: pgliteDriverModule(pglite) });
       database = new Database(dataSource, true, pglite);
+      database.releaseLock = releaseLock;
     }
     if (options.countStatements) {
       database.dataSource.setOptions({
@@ -113,5 +126,39 @@ export class Database {
   async close(): Promise<void> {
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
     if (this.pglite && !this.pglite.closed) await this.pglite.close();
+    this.releaseLock?.();
+  }
+}
+
+/**
+ * PGlite has no lock of its own: two processes on one data folder would corrupt it. The first
+ * takes `keygate.pid`; a second is refused with a clear message. A lock left by a dead process
+ * is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = join(dataDir, 'keygate.pid');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(file, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(file, 'utf8'));
+      if (pid && pid !== process.pid && isAlive(pid))
+        throw new Error(`The embedded database in ${dataDir} is in use by keygate process ${pid}. Stop it first (one process owns an embedded database; use DATABASE_URL for several).`);
+      rmSync(file, { force: true });
+    }
+  }
+  throw new Error(`Could not lock the embedded database in ${dataDir}.`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
