@@ -40,6 +40,7 @@ export async function startKeygate(options: { countStatements?: boolean; databas
       masterKey: 'bench-master-key-bench-master-key-bench-master',
       maxBodyBytes: 1024 * 1024,
       expirySweepSeconds: 0,
+      authFailuresPerMinute: 0,
       logLevel: 'silent',
     },
     providers: [createExampleProvider],

@@ -13,6 +13,8 @@ export interface GatewayConfig {
   /** Encrypts signing keys at rest. Embedded mode generates one into the data folder when unset. */
   masterKey?: string;
   maxBodyBytes: number;
+  /** Failed authentications allowed per client address and minute before RATE_LIMITED; 0: unlimited. */
+  authFailuresPerMinute: number;
   /** How often expired tokens get their EXPIRED event; 0 turns the sweeper off. */
   expirySweepSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -46,6 +48,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     lifespans,
     masterKey: env.KEYGATE_MASTER_KEY || undefined,
     maxBodyBytes: int(env.KEYGATE_MAX_BODY_BYTES, 1024 * 1024, 'KEYGATE_MAX_BODY_BYTES'),
+    authFailuresPerMinute: int(env.KEYGATE_AUTH_FAILURES_PER_MINUTE, 60, 'KEYGATE_AUTH_FAILURES_PER_MINUTE'),
     expirySweepSeconds: int(env.KEYGATE_EXPIRY_SWEEP_SECONDS, 30, 'KEYGATE_EXPIRY_SWEEP_SECONDS'),
     logLevel,
   };

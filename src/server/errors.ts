@@ -22,7 +22,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && PASSTHROUGH_CODES.has(code)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code } };
+    const retry = formatted.extensions?.retryAfterSeconds;
+    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) } };
   }
   if (!code && !formatted.path && error instanceof GraphQLError && !error.originalError) {
     // Errors GraphQL itself raised about the request (e.g. variable coercion): the client's fault.

@@ -9,7 +9,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { systemClock, CoreServices, Database, isGatewayError, MasterKey, type Actor, type Clock, type RequestContext } from '../core';
+import { systemClock, CoreServices, Database, GatewayError, isGatewayError, MasterKey, type Actor, type Clock, type RequestContext } from '../core';
 import type { GatewayConfig } from '../config';
 import type { ProviderFactory } from '../plugins/provider';
 import { defaultProviders, ProviderRegistry } from '../plugins/registry';
@@ -51,8 +51,9 @@ function originOf(req: Request, face: string): string {
   return `${face} ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
 }
 
-function unauthenticatedHttpError(message: string) {
-  return new GraphQLError(message, { extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } } });
+/** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
+function edgeError(error: GatewayError) {
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
 }
 
 /** One running keygate: database, core, providers, GraphQL over HTTP and WebSocket, REST routes. */
@@ -85,7 +86,7 @@ export class Gateway {
     try {
       const applied = await db.migrate();
       if (applied.length) logger.info('migrations applied', { migrations: applied });
-      core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger) });
+      core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger), authFailuresPerMinute: config.authFailuresPerMinute });
       const providers = new ProviderRegistry(options.providers ?? defaultProviders, core);
       await core.catalog.syncPermissions(providers.all());
       for (const plugin of providers.all()) if (plugin.verifyBearer) core.credentials.addVerifier(plugin.verifyBearer);
@@ -107,10 +108,18 @@ export class Gateway {
     app.set('trust proxy', 'loopback');
     const httpServer = createServer(app);
 
-    const contextFor = async (req: Request, face: string): Promise<RequestContext> => ({
-      actor: await core.credentials.resolveHeaders(req.headers),
-      origin: originOf(req, face),
-    });
+    /** The request's actor; an address with too many failed authentications is refused for a while. */
+    const actorOf = async (req: Request): Promise<Actor | null> => {
+      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      core.authFailures.check(address);
+      try {
+        return await core.credentials.resolveHeaders(req.headers);
+      } catch (error) {
+        if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') core.authFailures.fail(address);
+        throw error;
+      }
+    };
+    const contextFor = async (req: Request, face: string): Promise<RequestContext> => ({ actor: await actorOf(req), origin: originOf(req, face) });
 
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/readyz', async (_req, res) => {
@@ -165,9 +174,9 @@ export class Gateway {
         context: async ({ req }) => {
           let actor: Actor | null;
           try {
-            actor = await core.credentials.resolveHeaders(req.headers);
+            actor = await actorOf(req);
           } catch (error) {
-            if (isGatewayError(error)) throw unauthenticatedHttpError(error.message);
+            if (isGatewayError(error)) throw edgeError(error);
             throw error;
           }
           return { actor, origin: originOf(req, 'graphql'), core, providers, loaders: createLoaders(core) };

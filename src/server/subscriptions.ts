@@ -37,10 +37,13 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (typeof authorization !== 'string') return false;
+        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         let resolved: Actor | null;
         try {
+          core.authFailures.check(address);
           resolved = await core.credentials.resolveHeaders({ authorization });
         } catch {
+          core.authFailures.fail(address);
           return false;
         }
         if (!resolved) return false;

@@ -3,6 +3,7 @@ import { AccessGuard } from '../authz';
 import type { Clock } from '../clock';
 import { CredentialService } from '../credentials';
 import type { Database } from '../database';
+import { FailureLimiter } from '../rate-limit';
 import { MasterKey, SigningService } from '../signing';
 import { EventService } from '../events';
 import { CatalogService } from './catalog.service';
@@ -14,6 +15,8 @@ export * from './service-account.service';
 export * from './token.service';
 
 export interface CoreOptions {
+  /** Failed authentications allowed per client address and minute (0: unlimited). */
+  authFailuresPerMinute?: number;
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
@@ -29,6 +32,8 @@ export class CoreServices {
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
+  /** Failed authentications per key (address, or a provider's user name): the edge and providers share it. */
+  readonly authFailures: FailureLimiter;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -37,6 +42,7 @@ export class CoreServices {
     options: CoreOptions = {},
   ) {
     this.audit = new AuditService(db, clock);
+    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60);
     this.guard = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
     this.serviceAccounts = new ServiceAccountService(db, clock, this.audit, this.events, this.guard);
