@@ -20,3 +20,20 @@ test('an address that keeps failing to authenticate is refused for the rest of t
   t.clock.advance(61_000);
   expect(expectOk(await graphql(t.url, '{ viewer { name } }', {}, OPERATOR_TOKEN)).viewer.name).toBe('operator');
 });
+
+test('guessing a Talend service-account secret is limited the same way', async () => {
+  t.clock.advance(61_000);
+  const created = expectOk(
+    await graphql(t.url, 'mutation { createServiceAccount(input: { provider: TALEND, name: "limited", permissions: [] }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN),
+  ).createServiceAccount.serviceAccount.id;
+  const attempt = (secret: string) =>
+    fetch(`${t.url}/security/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${created}:${secret}`).toString('base64')}` },
+      body: JSON.stringify({ audience: 'https://api.talend.io', grant_type: 'client_credentials' }),
+    });
+  for (let i = 0; i < 3; i++) expect((await attempt(generateSecret('sa'))).status).toBe(401);
+  const limited = await attempt(generateSecret('sa'));
+  expect(limited.status).toBe(429);
+  expect(await limited.json()).toMatchObject({ status: 429, error: 'rate_limited' });
+});

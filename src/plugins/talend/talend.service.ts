@@ -190,11 +190,14 @@ export class TalendService {
     const audience = body.audience ?? DEFAULT_AUDIENCE;
     if (typeof audience !== 'string' || audience.length === 0 || audience.length > 255)
       throw badInput('audience must be a string of 1 to 255 characters.', { field: 'audience', error: 'invalid_request' });
+    // Guessing secrets from one address costs a minute per few tries (shared with bearer failures).
+    this.core.authFailures.check(origin);
     const pair = parseBasic(authorization);
     const candidate = await this.core.serviceAccounts.findByClientId(pair ? pair.id.slice(0, 255) : '');
     const account = candidate && this.isOwn(candidate, TalendKind.serviceAccount) && candidate.secretHash ? candidate : null;
     const matches = verifySecret(pair?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
     if (!pair || !account || !matches) {
+      this.core.authFailures.fail(origin);
       await this.core.audit.record({ actor: null, action: TalendActions.exchangeToken, provider: this.provider.id, target: account?.id ?? null, outcome: 'failed', origin });
       throw unauthenticated();
     }
