@@ -6,7 +6,7 @@ import type { Clock } from '../clock';
 import type { ProviderDescriptor, RequestContext } from '../context';
 import type { Database } from '../database';
 import { badInput, conflict } from '../errors';
-import { decodeCursor, encodeCursor, type Page } from './service-account.service';
+import { emptyPage, keysetPage, visibleProviders, type Page } from './pagination';
 
 /** Permissions (seeded from each provider's catalog) and personas. */
 export class CatalogService {
@@ -58,27 +58,9 @@ export class CatalogService {
   }
 
   async personas(ctx: RequestContext, providers: readonly ProviderDescriptor[], args: { first?: number | null; after?: string | null }): Promise<Page<PersonaEntity>> {
-    const visible: string[] = [];
-    for (const provider of providers) {
-      try {
-        await this.guard.require(ctx, provider, CoreActions.listPersonas);
-        visible.push(provider.id);
-      } catch {
-        // Personas of providers the caller may not list are left out.
-      }
-    }
-    if (!visible.length) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
-    const first = Math.min(Math.max(args.first ?? 20, 0), 1000);
-    const qb = this.db.manager.createQueryBuilder(PersonaEntity, 'p').where('p.provider IN (:...visible)', { visible });
-    const totalCount = await qb.clone().getCount();
-    if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after);
-      qb.andWhere('(p.created_at, p.id) > (:createdAt, :id)', { createdAt, id });
-    }
-    const rows = await qb.orderBy('p.created_at', 'ASC').addOrderBy('p.id', 'ASC').take(first + 1).getMany();
-    const nodes = rows.slice(0, first);
-    const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null, totalCount };
+    const visible = await visibleProviders(ctx, this.guard, providers, CoreActions.listPersonas, false);
+    if (!visible.length) return emptyPage();
+    return keysetPage(this.db.manager.createQueryBuilder(PersonaEntity, 'p').where('p.provider IN (:...visible)', { visible }), 'p', args);
   }
 
   async personasOf(serviceAccountIds: readonly string[]): Promise<Map<string, PersonaEntity[]>> {

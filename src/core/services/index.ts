@@ -11,6 +11,7 @@ import { ServiceAccountService } from './service-account.service';
 import { TokenService } from './token.service';
 
 export * from './catalog.service';
+export * from './pagination';
 export * from './service-account.service';
 export * from './token.service';
 

@@ -9,13 +9,14 @@ import {
   ServiceAccountPersonaEntity,
 } from '../../entities';
 import type { AuditService } from '../audit';
-import { authorize, CoreActions, type AccessGuard } from '../authz';
+import { CoreActions, type AccessGuard } from '../authz';
 import type { Clock } from '../clock';
 import type { ProviderDescriptor, RequestContext } from '../context';
 import type { Database, Transaction } from '../database';
 import { badInput, conflict, notFound } from '../errors';
 import type { EventService, NewTokenEvent } from '../events';
 import { generateSecret, hashPassword, hashSecret, type Issued, type SecretKind } from '../secrets';
+import { emptyPage, isUuid, keysetPage, visibleProviders, type Page } from './pagination';
 
 export interface NewServiceAccount {
   kind: string;
@@ -38,14 +39,6 @@ export interface NewServiceAccount {
   personaQualifiedNames?: readonly string[];
 }
 
-export interface Page<T> {
-  nodes: T[];
-  hasNextPage: boolean;
-  endCursor: string | null;
-  totalCount: number;
-}
-
-const MAX_PAGE = 1000;
 
 export class ServiceAccountService {
   constructor(
@@ -162,39 +155,19 @@ export class ServiceAccountService {
     return manager.findOne(ServiceAccountEntity, { where: { clientId, deletedAt: IsNull() } });
   }
 
-  /** Keyset pagination on (created_at, id); the cursor is opaque to clients. */
   async list(
     ctx: RequestContext,
     providers: ProviderDescriptor[],
     args: { first?: number | null; after?: string | null; kinds?: readonly string[]; explicit?: boolean },
   ): Promise<Page<ServiceAccountEntity>> {
-    const visible: string[] = [];
-    for (const provider of providers) {
-      try {
-        if (args.explicit) await this.guard.require(ctx, provider, CoreActions.listServiceAccounts);
-        else await authorize(ctx.actor, provider, CoreActions.listServiceAccounts);
-        visible.push(provider.id);
-      } catch (error) {
-        // Asked for this provider by name: say no. Asked for everything: show what may be seen.
-        if (args.explicit) throw error;
-      }
-    }
-    const first = Math.min(Math.max(args.first ?? 20, 0), MAX_PAGE);
-    if (visible.length === 0) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
+    const visible = await visibleProviders(ctx, this.guard, providers, CoreActions.listServiceAccounts, Boolean(args.explicit));
+    if (visible.length === 0) return emptyPage();
     const qb = this.db.manager
       .createQueryBuilder(ServiceAccountEntity, 'sa')
       .where('sa.provider IN (:...providers)', { providers: visible })
       .andWhere('sa.deleted_at IS NULL');
     if (args.kinds?.length) qb.andWhere('sa.kind IN (:...kinds)', { kinds: args.kinds });
-    const totalCount = await qb.clone().getCount();
-    if (args.after) {
-      const [createdAt, id] = decodeCursor(args.after);
-      qb.andWhere('(sa.created_at, sa.id) > (:createdAt, :id)', { createdAt, id });
-    }
-    const rows = await qb.orderBy('sa.created_at', 'ASC').addOrderBy('sa.id', 'ASC').take(first + 1).getMany();
-    const nodes = rows.slice(0, first);
-    const last = nodes[nodes.length - 1];
-    return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null, totalCount };
+    return keysetPage(qb, 'sa', args);
   }
 
   /** Deletes the account and revokes every token it holds, at once, in one transaction. */
@@ -310,19 +283,4 @@ export class ServiceAccountService {
   }
 
 
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
-}
-
-export function encodeCursor(row: { createdAt: Date; id: string }): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): [string, string] {
-  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw badInput('Invalid cursor.', { field: 'after' });
-  return [createdAt, id];
 }

@@ -11,7 +11,7 @@ import { badInput, notFound } from '../errors';
 import type { EventService, NewTokenEvent } from '../events';
 import { generateSecret, hashSecret, parseSecret, SECRET_KINDS, type Issued, type SecretKind } from '../secrets';
 import { expiryFrom, tokenStatus, type TokenStatus } from '../tokens';
-import { isUuid } from './service-account.service';
+import { isUuid } from './pagination';
 
 export interface IssueAccessTokenOptions {
   /** How the provider calls this token (access, api_token, personal, exchanged, …). */

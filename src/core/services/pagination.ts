@@ -1,0 +1,66 @@
+import type { SelectQueryBuilder } from 'typeorm';
+import { authorize, type AccessGuard } from '../authz';
+import type { ProviderDescriptor, RequestContext } from '../context';
+import { badInput } from '../errors';
+
+export interface Page<T> {
+  nodes: T[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  totalCount: number;
+}
+
+export const MAX_PAGE = 1000;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+export function encodeCursor(row: { createdAt: Date; id: string }): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+export function decodeCursor(cursor: string): [string, string] {
+  const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
+  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw badInput('Invalid cursor.', { field: 'after' });
+  return [createdAt, id];
+}
+
+/**
+ * The providers whose objects the caller may list. Named explicitly, a refusal is an error (and
+ * audited); asked for everything, what may not be seen is simply left out.
+ */
+export async function visibleProviders(ctx: RequestContext, guard: AccessGuard, providers: readonly ProviderDescriptor[], action: string, explicit: boolean): Promise<string[]> {
+  const visible: string[] = [];
+  for (const provider of providers) {
+    if (explicit) {
+      await guard.require(ctx, provider, action);
+      visible.push(provider.id);
+    } else {
+      const allowed = await authorize(ctx.actor, provider, action).then(() => true, () => false);
+      if (allowed) visible.push(provider.id);
+    }
+  }
+  return visible;
+}
+
+/** Keyset pagination on (created_at, id), oldest first; the cursor is opaque to clients. */
+export async function keysetPage<E extends { createdAt: Date; id: string }>(
+  qb: SelectQueryBuilder<E>,
+  alias: string,
+  args: { first?: number | null; after?: string | null },
+): Promise<Page<E>> {
+  const first = Math.min(Math.max(args.first ?? 20, 0), MAX_PAGE);
+  const totalCount = await qb.clone().getCount();
+  if (args.after) {
+    const [createdAt, id] = decodeCursor(args.after);
+    qb.andWhere(`(${alias}.created_at, ${alias}.id) > (:createdAt, :id)`, { createdAt, id });
+  }
+  const rows = await qb.orderBy(`${alias}.created_at`, 'ASC').addOrderBy(`${alias}.id`, 'ASC').take(first + 1).getMany();
+  const nodes = rows.slice(0, first);
+  const last = nodes[nodes.length - 1];
+  return { nodes, hasNextPage: rows.length > first, endCursor: last ? encodeCursor(last) : null, totalCount };
+}
+
+export const emptyPage = <T>(): Page<T> => ({ nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 });
