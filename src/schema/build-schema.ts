@@ -3,6 +3,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { DateTimeResolver } from 'graphql-scalars';
 import { buildSchema } from 'type-graphql';
+import { AuditResolver } from './audit/audit.resolver';
 import { authChecker } from './auth-checker';
 import { defineProviderEnum } from './common/provider.enum';
 import { NodeResolver } from './common/node.resolver';
@@ -28,6 +29,7 @@ export const resolvers = [
   ImportResolver,
   OAuthResolver,
   TokenEventResolver,
+  AuditResolver,
 ] as const;
 
 /** The schema for a set of providers: `Provider` has one value per registered provider id. */

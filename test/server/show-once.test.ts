@@ -64,3 +64,15 @@ test('the create response shows the secret once; nothing can ask for it again', 
   expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload']);
   expect(schemaText).not.toContain(account.token);
 });
+
+test('the audit log: operator only, newest first, with actor, action, target, outcome and origin, never a secret', async () => {
+  const account = await exampleAccountWithToken(t.url, 'audited');
+  const denied = await graphql(t.url, '{ auditEvents { id } }', {}, account.token);
+  expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  const events = expectOk(await graphql(t.url, '{ auditEvents(last: 3) { id at provider actor action target outcome origin } }', {}, OPERATOR_TOKEN)).auditEvents;
+  expect(events.map((e: { action: string }) => e.action)).toEqual(['accessToken.create', 'refreshToken.create', 'serviceAccount.create']);
+  expect(events[0]).toMatchObject({ provider: 'example', actor: 'operator', target: account.accessTokenId, outcome: 'success', origin: expect.stringMatching(/^graphql /) });
+  const older = expectOk(await graphql(t.url, 'query($before: String) { auditEvents(last: 1, before: $before) { action } }', { before: events[2].id }, OPERATOR_TOKEN)).auditEvents;
+  expect(older).toHaveLength(1);
+  expect(JSON.stringify(events)).not.toContain(account.token);
+});

@@ -48,7 +48,11 @@ export class AuditService {
     this.record({ actor: ctx.actor, action, provider, target, outcome: 'denied', origin: ctx.origin }).catch(() => undefined);
   }
 
-  async recent(limit = 100): Promise<AuditEventEntity[]> {
-    return this.db.manager.find(AuditEventEntity, { order: { id: 'DESC' }, take: limit });
+  /** Newest first; `before` pages back by id. */
+  async page(options: { limit: number; before?: string; outcome?: string }): Promise<AuditEventEntity[]> {
+    const qb = this.db.manager.createQueryBuilder(AuditEventEntity, 'a');
+    if (options.before) qb.andWhere('a.id < :before', { before: options.before });
+    if (options.outcome) qb.andWhere('a.outcome = :outcome', { outcome: options.outcome });
+    return qb.orderBy('a.id', 'DESC').take(options.limit).getMany();
   }
 }
