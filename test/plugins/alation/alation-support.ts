@@ -1,5 +1,6 @@
 import { OPERATOR_TOKEN } from '../../support/gateway';
-import { expectOk, graphql } from '../../support/graphql';
+import { expectOk, graphql, type GraphQLResponse } from '../../support/graphql';
+import { ALATION_ROLES } from '../../../src/plugins/alation/alation.policy';
 
 export interface RestResponse {
   status: number;
@@ -148,4 +149,60 @@ export function jwtFrom(header: object, claims: object, signature: string): stri
 export function jose(): typeof import('jose') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('jose');
+}
+
+// ---- the role matrix -----------------------------------------------------------------------------
+
+/** Who calls in a matrix cell: a principal id and the headers that carry its credential. */
+export interface MatrixCaller {
+  id: string;
+  headers: Record<string, string>;
+}
+export type MatrixOutcome = 'allowed' | 'FORBIDDEN';
+export type MatrixAction = [action: string, allowedRoles: readonly string[], run: (me: MatrixCaller) => Promise<GraphQLResponse | RestResponse>];
+
+/** Allowed, or FORBIDDEN / 403; anything else fails the cell. */
+export function matrixOutcome(response: GraphQLResponse | RestResponse): MatrixOutcome {
+  if ('errors' in response && response.errors?.length) {
+    if (response.errors[0].extensions?.code === 'FORBIDDEN') return 'FORBIDDEN';
+    throw new Error(`Unexpected: ${response.raw}`);
+  }
+  if ('errors' in response) return 'allowed';
+  const reply = response as RestResponse;
+  if (reply.status === 403 && (reply.body.code === '403000' || reply.body.error === 'access_denied')) return 'FORBIDDEN';
+  if (reply.status === 200 || reply.status === 201) return 'allowed';
+  throw new Error(`Unexpected: ${reply.status} ${reply.raw}`);
+}
+
+/** Every Alation action with the roles that may do it, run through the real endpoints as `me`. */
+export function alationMatrix(url: string): MatrixAction[] {
+  let n = 0;
+  const gql = (query: string, variables: Record<string, unknown>, me: MatrixCaller) => graphql(url, query, variables, undefined, me.headers);
+  const fresh = (prefix: string) => `${prefix}-${++n}@example.com`;
+  const ownRefresh = async (me: MatrixCaller) => expectOk(await gql(CREATE_REFRESH, { input: { name: 'matrix' } }, me)).createRefreshToken.refreshToken.id as string;
+  const victimClient = () => createOAuthClient(url, 'VIEWER', { name: fresh('victim-client') });
+  const ALL = [...ALATION_ROLES];
+  const SERVER_ADMIN = ['SERVER_ADMIN'];
+  const NOBODY: string[] = [];
+  return [
+    ['create a user', SERVER_ADMIN, (me) => gql(CREATE_USER, { input: { provider: 'ALATION', user: fresh('new'), email: fresh('new'), role: 'VIEWER' } }, me)],
+    ['import users (preview)', SERVER_ADMIN, (me) => gql(IMPORT, { csv: `user,email,role\n${fresh('csv')},${fresh('csv')},VIEWER\n` }, me)],
+    ['list users', SERVER_ADMIN, (me) => gql('{ serviceAccounts(provider: ALATION) { totalCount } }', {}, me)],
+    ['delete a user', SERVER_ADMIN, async (me) => gql('mutation($id: ID!) { deleteServiceAccount(id: $id) { revokedTokenCount } }', { id: (await createUser(url, fresh('gone'), 'VIEWER')).id }, me)],
+    ["list others' tokens", SERVER_ADMIN, async (me) => gql('query($id: ID!) { serviceAccount(id: $id) { refreshTokens { name status } } }', { id: (await signedInUser(url, fresh('other'), 'VIEWER')).id }, me)],
+    ["list others' tokens (REST)", SERVER_ADMIN, async (me) => rest(url, '/keygate/alation/listRefreshTokens/', { user_id: (await signedInUser(url, fresh('other'), 'VIEWER')).userId }, me.headers)],
+    ["revoke others' tokens", SERVER_ADMIN, async (me) => gql(REVOKE, { id: (await signedInUser(url, fresh('victim'), 'VIEWER')).refreshTokenId }, me)],
+    ["revoke all of a user's tokens (REST)", SERVER_ADMIN, async (me) => rest(url, '/keygate/alation/revokeUserTokens/', { user_id: (await signedInUser(url, fresh('victim'), 'VIEWER')).userId }, me.headers)],
+    ['create a refresh token for another user', NOBODY, async (me) => gql(CREATE_REFRESH, { input: { serviceAccountId: (await createUser(url, fresh('target'), 'VIEWER')).id, name: 'x' } }, me)],
+    ['create own refresh token', ALL, (me) => gql(CREATE_REFRESH, { input: { name: 'mine' } }, me)],
+    ['create own access token', ALL, async (me) => gql(CREATE_ACCESS, { input: { refreshTokenId: await ownRefresh(me) } }, me)],
+    ['regenerate own access token', ALL, async (me) => gql(CREATE_ACCESS, { input: { refreshTokenId: await ownRefresh(me), regenerate: true } }, me)],
+    ['list own tokens', ALL, (me) => gql('{ viewer { serviceAccount { refreshTokens { name status accessToken { status } } } } }', {}, me)],
+    ['list own tokens (REST)', ALL, (me) => rest(url, '/keygate/alation/listRefreshTokens/', {}, me.headers)],
+    ['revoke own token', ALL, async (me) => gql(REVOKE, { id: await ownRefresh(me) }, me)],
+    ['create an OAuth client', SERVER_ADMIN, (me) => gql(CREATE_OAUTH_CLIENT, { input: { name: fresh('client'), accessTokenLifetimeSeconds: 300, role: 'VIEWER' } }, me)],
+    ['regenerate a client secret (REST)', SERVER_ADMIN, async (me) => rest(url, `/oauth/v2/clients/${(await victimClient()).clientId}/secret/`, {}, me.headers)],
+    ["revoke a client's tokens (REST)", SERVER_ADMIN, async (me) => rest(url, `/oauth/v2/clients/${(await victimClient()).clientId}/revoke-tokens/`, {}, me.headers)],
+    ['rotate the signing key', SERVER_ADMIN, (me) => gql(ROTATE_SIGNING_KEY, {}, me)],
+  ];
 }
