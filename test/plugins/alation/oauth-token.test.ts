@@ -183,6 +183,23 @@ describe('errors per RFC 6749 §5.2', () => {
   });
 });
 
+test('guessing client secrets from one address is limited, like bearer failures (429, Retry-After)', async () => {
+  const limited = await startTestGateway({ config: { authFailuresPerMinute: 3 } });
+  try {
+    const target = await createOAuthClient(limited.url, 'VIEWER');
+    const attempt = (secret: string) => form(limited.url, '/oauth/v2/token/', GRANT, { authorization: basic(target.clientId, secret) });
+    for (let i = 0; i < 3; i++) expect((await attempt(`kgcs_guess${i}`)).status).toBe(401);
+    const refused = await attempt(target.clientSecret);
+    expect([refused.status, refused.body.error]).toEqual([429, 'temporarily_unavailable']);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.raw).not.toContain('access_token');
+    limited.clock.advance(61_000);
+    expect((await attempt(target.clientSecret)).status).toBe(200);
+  } finally {
+    await limited.close();
+  }
+});
+
 test('an expired token authenticates nothing; a new one does (runs last: it moves the clock)', async () => {
   const jwt = await clientToken(t.url, client);
   expect(expectOk(await graphql(t.url, '{ viewer { name } }', {}, jwt)).viewer.name).toBe('etl-pipeline');

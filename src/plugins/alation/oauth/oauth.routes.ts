@@ -30,7 +30,8 @@ export function oauthRoutes(router: Router, kit: RouteKit, oauth: AlationOAuth):
     });
   };
 
-  const authenticate = (req: Request, form: Record<string, string>) => oauth.authenticateClient(kit.origin(req), clientCredentials(req, form));
+  const authenticate = (req: Request, form: Record<string, string>) =>
+    oauth.authenticateClient(kit.origin(req), req.ip ?? req.socket.remoteAddress ?? 'unknown', clientCredentials(req, form));
 
   protocol(OAUTH_PATHS.token, async (req, form) => {
     const grantType = form.grant_type;
@@ -157,6 +158,10 @@ function sendOAuthError(res: Response, error: unknown): void {
   if (error instanceof OAuthError) failure = error;
   else if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') failure = new OAuthError(401, 'invalid_client', error.message);
   else if (isGatewayError(error) && error.code === 'BAD_USER_INPUT') failure = new OAuthError(400, 'invalid_request', error.message);
+  else if (isGatewayError(error) && error.code === 'RATE_LIMITED') {
+    failure = new OAuthError(429, 'temporarily_unavailable', error.message);
+    res.set('retry-after', String(error.details?.retryAfterSeconds ?? 60));
+  }
   else failure = new OAuthError(500, 'server_error', 'Internal server error.');
   res.set(NO_STORE);
   if (failure.status === 401) res.set('www-authenticate', BASIC_CHALLENGE);

@@ -28,7 +28,7 @@ import {
 export class OAuthError extends Error {
   constructor(
     readonly status: number,
-    readonly error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'server_error',
+    readonly error: 'invalid_request' | 'invalid_client' | 'unsupported_grant_type' | 'invalid_scope' | 'temporarily_unavailable' | 'server_error',
     description: string,
   ) {
     super(description);
@@ -150,11 +150,14 @@ export class AlationOAuth {
    * The client whose id and secret these are. Unknown ids cost the same lookup and comparison as
    * known ones, and every failure is the same `invalid_client`.
    */
-  async authenticateClient(origin: string, credentials: ClientCredentials | null): Promise<ServiceAccountEntity> {
+  async authenticateClient(origin: string, address: string, credentials: ClientCredentials | null): Promise<ServiceAccountEntity> {
+    // Guessing secrets from one address costs a minute per few tries (shared with bearer failures).
+    this.core.authFailures.check(address);
     const candidate = credentials ? await this.clientByClientId(credentials.clientId.slice(0, 255)) : null;
     const client = candidate?.secretHash ? candidate : null;
     const matches = verifySecret(credentials?.secret ?? '', client?.secretHash ?? DUMMY_SECRET_HASH);
     if (!credentials || !client || !matches) {
+      this.core.authFailures.fail(address);
       await this.core.audit.record({ actor: null, action: 'alation.oauth.clientAuthentication', provider: this.provider.id, target: client?.id ?? null, outcome: 'failed', origin });
       throw new OAuthError(401, 'invalid_client', 'Client authentication failed: send the client_id and client_secret of an OAuth client, by HTTP Basic or in the form body (not both).');
     }
