@@ -2,6 +2,7 @@ import { InitialSchema1732300000000 } from './1732300000000-initial-schema';
 import { SigningKeys1732300000001 } from './1732300000001-signing-keys';
 import { Resources1732300004000 } from './1732300004000-resources';
 import { ExpiryEvents1732300005000 } from './1732300005000-expiry-events';
+import { TokenKidIndex1732300006000 } from './1732300006000-token-kid-index';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
-export const migrations = [InitialSchema1732300000000, SigningKeys1732300000001, Resources1732300004000, ExpiryEvents1732300005000];
+export const migrations = [InitialSchema1732300000000, SigningKeys1732300000001, Resources1732300004000, ExpiryEvents1732300005000, TokenKidIndex1732300006000];

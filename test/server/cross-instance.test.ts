@@ -66,6 +66,25 @@ onServer('two gateway processes on one PostgreSQL', () => {
     }
   });
 
+  test('a key rotation made through A reaches B: B signs with the new key within seconds, its old tokens keep working', async () => {
+    const created = expectOk(await graphql(a.url, 'mutation { createServiceAccount(input: { provider: TALEND, name: "rotating", permissions: [] }) { serviceAccount { id } secret } }', {}, OPERATOR)).createServiceAccount;
+    const exchange = async (url: string) => {
+      const response = await fetch(`${url}/security/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`${created.serviceAccount.id}:${created.secret}`).toString('base64')}` },
+        body: JSON.stringify({ audience: 'https://api.talend.io', grant_type: 'client_credentials' }),
+      });
+      const token = ((await response.json()) as { access_token: string }).access_token;
+      return { token, kid: JSON.parse(Buffer.from(token.split('.')[0], 'base64url').toString()).kid as string };
+    };
+    const before = await exchange(b.url);
+    const rotated = expectOk(await graphql(a.url, 'mutation { rotateSigningKey { kid publishedKids } }', {}, OPERATOR)).rotateSigningKey;
+    expect(rotated.kid).not.toBe(before.kid);
+    expect(rotated.publishedKids).toEqual(expect.arrayContaining([rotated.kid, before.kid]));
+    await until(async () => (await exchange(b.url)).kid === rotated.kid, 15_000);
+    for (const url of [a.url, b.url]) expect(expectOk(await graphql(url, '{ viewer { name } }', {}, before.token)).viewer.name).toBe('rotating');
+  });
+
   test('a credential cached by B stops working there once A revokes it', async () => {
     const account = await talendAccountWithToken('cross-cache');
     for (let i = 0; i < 3; i++) expectOk(await graphql(b.url, '{ viewer { name } }', {}, account.token));

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import { IsNull, MoreThan, Or } from 'typeorm';
+import { IsNull } from 'typeorm';
 import { SigningKeyEntity } from '../../entities';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
@@ -13,16 +13,20 @@ export interface VerifyOptions {
   type: string;
 }
 
+/** How long an instance trusts its cached view of which key is current (another may rotate). */
+const KEY_RECHECK_MS = 10_000;
 /** Leeway for clocks that disagree a little, per RFC 7519 §4.1.4 practice. */
 const CLOCK_SKEW_SECONDS = 30;
 
 /**
  * The gateway's signing keys: one current ES256 key signs; retired keys stay published (and valid
- * for verification) until the last token they signed has expired. JWKS consumers verify offline.
+ * for verification) until the last unrevoked token they signed has expired. JWKS consumers verify
+ * offline. Every instance re-reads which key is current at least every 10 s.
  */
 export class SigningService {
-  private current?: { kid: string; key: KeyObject };
-  private readonly publicKeys = new Map<string, { key: KeyObject; publishUntil: Date | null }>();
+  private current?: { kid: string; key: KeyObject; loadedAt: number };
+  /** Public keys by kid; `publishUntil` null while the key is current. */
+  private readonly publicKeys = new Map<string, { key: KeyObject; publishUntil: Date | null; checkedAt: number }>();
 
   constructor(
     private readonly db: Database,
@@ -78,6 +82,7 @@ export class SigningService {
       for (const old of olds) {
         const [{ last }] = await manager.query('SELECT max(expires_at) AS last FROM access_token WHERE kid = $1 AND revoked_at IS NULL', [old.kid]);
         old.retiredAt = now;
+        // Recorded for people reading the table; verification and the key set compute it live.
         old.publishUntil = last && new Date(last) > now ? new Date(last) : now;
         await manager.save(old);
       }
@@ -89,35 +94,60 @@ export class SigningService {
     return { kid: created.kid, publishedKids: published.map((k) => k.kid) };
   }
 
+  /**
+   * Keys still published: the current one, and retired ones while an unrevoked token they signed
+   * is unexpired. Computed from the token table, so it is right on every instance, whoever rotated
+   * and whichever instance signed last.
+   */
   private async publishedKeys(): Promise<SigningKeyEntity[]> {
-    return this.db.manager.find(SigningKeyEntity, {
-      where: { publishUntil: Or(IsNull(), MoreThan(this.clock.now())) },
-      order: { createdAt: 'DESC' },
-    });
+    return this.db.manager
+      .createQueryBuilder(SigningKeyEntity, 'k')
+      .where('k.retired_at IS NULL')
+      .orWhere('EXISTS (SELECT 1 FROM access_token t WHERE t.kid = k.kid AND t.revoked_at IS NULL AND t.expires_at > :now)', { now: this.clock.now() })
+      .orderBy('k.created_at', 'DESC')
+      .getMany();
+  }
+
+  /** When a key leaves the key set: null while it is current, else the expiry of its last live token. */
+  private async publishedUntil(kid: string): Promise<{ retired: boolean; until: Date | null }> {
+    const [row] = await this.db.dataSource.query(
+      `SELECT k.retired_at IS NOT NULL AS retired,
+              (SELECT max(t.expires_at) FROM access_token t WHERE t.kid = k.kid AND t.revoked_at IS NULL) AS until
+         FROM signing_key k WHERE k.kid = $1`,
+      [kid],
+    );
+    if (!row) return { retired: true, until: new Date(0) };
+    return { retired: Boolean(row.retired), until: row.until ? new Date(row.until) : new Date(0) };
   }
 
   private async publicKey(kid: string): Promise<KeyObject | null> {
+    if (!/^[0-9a-f-]{36}$/.test(kid)) return null;
+    const now = this.clock.now().getTime();
     let cached = this.publicKeys.get(kid);
-    if (!cached) {
-      // Unknown here: another instance may have rotated; the table is the truth.
-      if (!/^[0-9a-f-]{36}$/.test(kid)) return null;
-      const row = await this.db.manager.findOne(SigningKeyEntity, { where: { kid } });
-      if (!row) return null;
-      cached = { key: publicKeyFromJwk(row.publicJwk), publishUntil: row.publishUntil };
+    // Re-read when the cached answer may be stale: a current key may have been retired elsewhere,
+    // a retired key's window may have been extended by a token another instance signed.
+    const stale = !cached || (cached.publishUntil === null ? now - cached.checkedAt >= KEY_RECHECK_MS : cached.publishUntil.getTime() <= now);
+    if (stale) {
+      const row = cached ? null : await this.db.manager.findOne(SigningKeyEntity, { where: { kid } });
+      if (!cached && !row) return null;
+      const { retired, until } = await this.publishedUntil(kid);
+      cached = { key: cached?.key ?? publicKeyFromJwk(row!.publicJwk), publishUntil: retired ? until : null, checkedAt: now };
       this.publicKeys.set(kid, cached);
     }
-    if (cached.publishUntil && cached.publishUntil <= this.clock.now()) return null;
-    return cached.key;
+    if (cached!.publishUntil && cached!.publishUntil.getTime() <= now) return null;
+    return cached!.key;
   }
 
   private async currentKey(): Promise<{ kid: string; key: KeyObject }> {
-    if (this.current) return this.current;
+    const now = this.clock.now().getTime();
+    if (this.current && now - this.current.loadedAt < KEY_RECHECK_MS) return this.current;
     const row = await this.db.transaction(async ({ manager }) => {
       await manager.query('SELECT pg_advisory_xact_lock(7304402)');
       const existing = await manager.findOne(SigningKeyEntity, { where: { retiredAt: IsNull() }, order: { createdAt: 'DESC' } });
       return existing ?? manager.save(this.newKeyRow(this.clock.now()));
     });
-    this.current = { kid: row.kid, key: privateKeyFromDer(this.masterKey().decrypt(row.privateKeyEncrypted)) };
+    const key = this.current?.kid === row.kid ? this.current.key : privateKeyFromDer(this.masterKey().decrypt(row.privateKeyEncrypted));
+    this.current = { kid: row.kid, key, loadedAt: now };
     return this.current;
   }
 
