@@ -36,4 +36,6 @@ test('guessing a Talend service-account secret is limited the same way', async (
   const limited = await attempt(generateSecret('sa'));
   expect(limited.status).toBe(429);
   expect(await limited.json()).toMatchObject({ status: 429, error: 'rate_limited' });
+  // One counter per address: the bearer face is closed to it too.
+  expect((await graphql(t.url, '{ viewer { name } }', {}, OPERATOR_TOKEN)).status).toBe(429);
 });

@@ -96,8 +96,8 @@ export function registerTalendRoutes(router: Router, kit: RouteKit, talend: Tale
   // The service-account token exchange: HTTP Basic, not a bearer token.
   router.post(TOKEN, async (req, res) => {
     try {
-      const origin = `rest ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-      const token = await talend.exchange(origin, req.headers.authorization, body(req));
+      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const token = await talend.exchange(kit.origin(req), address, req.headers.authorization, body(req));
       res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json(token);
     } catch (error) {
       if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') {

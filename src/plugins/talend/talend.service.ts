@@ -180,7 +180,7 @@ export class TalendService {
    * account's permissions as they are now. Unknown ids cost the same lookup and comparison as
    * known ones, and every failure is the same 401.
    */
-  async exchange(origin: string, authorization: string | undefined, body: Record<string, unknown>): Promise<TokenResponse> {
+  async exchange(origin: string, address: string, authorization: string | undefined, body: Record<string, unknown>): Promise<TokenResponse> {
     const grantType = body.grant_type;
     if (grantType !== 'client_credentials')
       throw badInput(`Unsupported grant_type${typeof grantType === 'string' ? ` "${grantType.slice(0, 64)}"` : ''}: the supported grant type is "client_credentials".`, {
@@ -191,13 +191,13 @@ export class TalendService {
     if (typeof audience !== 'string' || audience.length === 0 || audience.length > 255)
       throw badInput('audience must be a string of 1 to 255 characters.', { field: 'audience', error: 'invalid_request' });
     // Guessing secrets from one address costs a minute per few tries (shared with bearer failures).
-    this.core.authFailures.check(origin);
+    this.core.authFailures.check(address);
     const pair = parseBasic(authorization);
     const candidate = await this.core.serviceAccounts.findByClientId(pair ? pair.id.slice(0, 255) : '');
     const account = candidate && this.isOwn(candidate, TalendKind.serviceAccount) && candidate.secretHash ? candidate : null;
     const matches = verifySecret(pair?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
     if (!pair || !account || !matches) {
-      this.core.authFailures.fail(origin);
+      this.core.authFailures.fail(address);
       await this.core.audit.record({ actor: null, action: TalendActions.exchangeToken, provider: this.provider.id, target: account?.id ?? null, outcome: 'failed', origin });
       throw unauthenticated();
     }
