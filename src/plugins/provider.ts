@@ -38,6 +38,10 @@ export interface ProviderPlugin extends ProviderDescriptor {
   importServiceAccounts?(ctx: RequestContext, csv: string, confirm: boolean): Promise<ImportResult>;
   /** GraphQL `createOAuthClient` (providers with OAuth client applications). */
   createOAuthClient?(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
+  /** GraphQL `regenerateOAuthClientSecret`: a new secret shown once; the old one stops working. */
+  regenerateOAuthClientSecret?(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; clientSecret: string }>;
+  /** GraphQL `revokeOAuthClientTokens`: every token the client holds. */
+  revokeOAuthClientTokens?(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; revokedIds: string[] }>;
   /** GraphQL `rotateSigningKey` (providers that sign their own tokens). */
   rotateSigningKey?(ctx: RequestContext): Promise<{ kid: string; publishedKids: string[] }>;
 

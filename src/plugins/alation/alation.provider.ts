@@ -100,6 +100,8 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
 
     createOAuthClient: (ctx, input) => oauth().createClient(ctx, input),
     rotateSigningKey: (ctx) => oauth().rotateSigningKey(ctx),
+    regenerateOAuthClientSecret: (ctx, clientId) => oauth().regenerateSecret(ctx, clientId),
+    revokeOAuthClientTokens: (ctx, clientId) => oauth().revokeClientTokens(ctx, clientId),
 
     async createServiceAccount(ctx, input) {
       await core.guard.require(ctx, plugin, CoreActions.createServiceAccount);

@@ -1,6 +1,7 @@
 import { Length, Max, Min } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { badInput } from '../../core';
+import type { ServiceAccountEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 import { ServiceAccount } from '../service-account/service-account.type';
 
@@ -56,7 +57,29 @@ export class RotateSigningKeyPayload {
   publishedKids: string[];
 }
 
-function providerWith(ctx: GraphQLContext, hook: 'createOAuthClient' | 'rotateSigningKey') {
+@ObjectType()
+export class RegenerateOAuthClientSecretPayload {
+  @Field(() => OAuthClient)
+  client: OAuthClient;
+
+  @Field({ description: 'Shown here once and never again; the previous secret no longer works.' })
+  clientSecret: string;
+}
+
+@ObjectType()
+export class RevokeOAuthClientTokensPayload {
+  @Field(() => OAuthClient)
+  client: OAuthClient;
+
+  @Field(() => [ID])
+  revokedIds: string[];
+}
+
+function clientOf(account: ServiceAccountEntity): OAuthClient {
+  return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account) };
+}
+
+function providerWith(ctx: GraphQLContext, hook: 'createOAuthClient' | 'rotateSigningKey' | 'regenerateOAuthClientSecret' | 'revokeOAuthClientTokens') {
   const [plugin] = ctx.providers.withHook(hook);
   if (!plugin) throw badInput('No registered provider offers OAuth clients.');
   return plugin;
@@ -72,6 +95,20 @@ export class OAuthResolver {
       client: { id: issued.id, clientId: issued.clientId, name: issued.name, role: issued.role, serviceAccount: ServiceAccount.from(issued.serviceAccount) },
       clientSecret: issued.clientSecret,
     };
+  }
+
+  @Authorized()
+  @Mutation(() => RegenerateOAuthClientSecretPayload)
+  async regenerateOAuthClientSecret(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RegenerateOAuthClientSecretPayload> {
+    const { client, clientSecret } = await providerWith(ctx, 'regenerateOAuthClientSecret').regenerateOAuthClientSecret!(ctx, clientId);
+    return { client: clientOf(client), clientSecret };
+  }
+
+  @Authorized()
+  @Mutation(() => RevokeOAuthClientTokensPayload, { description: 'Revokes every token an OAuth client holds; the client stays.' })
+  async revokeOAuthClientTokens(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeOAuthClientTokensPayload> {
+    const { client, revokedIds } = await providerWith(ctx, 'revokeOAuthClientTokens').revokeOAuthClientTokens!(ctx, clientId);
+    return { client: clientOf(client), revokedIds };
   }
 
   @Authorized()
