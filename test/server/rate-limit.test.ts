@@ -39,3 +39,15 @@ test('guessing a Talend service-account secret is limited the same way', async (
   // One counter per address: the bearer face is closed to it too.
   expect((await graphql(t.url, '{ viewer { name } }', {}, OPERATOR_TOKEN)).status).toBe(429);
 });
+
+test('guessing an Alation password is limited per address and per user name', async () => {
+  t.clock.advance(61_000);
+  expectOk(await graphql(t.url, 'mutation { createServiceAccount(input: { provider: ALATION, user: "guessed", displayName: "G", email: "g@example.com", title: "t", role: "VIEWER", password: "Correct-Horse-7" }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN));
+  const attempt = (password: string) =>
+    fetch(`${t.url}/integration/v1/createRefreshToken/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'guessed', password, name: 'x' }) });
+  for (let i = 0; i < 3; i++) expect((await attempt(`wrong-${i}`)).status).toBe(401);
+  const limited = await attempt('Correct-Horse-7');
+  expect(limited.status).toBe(429);
+  t.clock.advance(61_000);
+  expect((await attempt('Correct-Horse-7')).status).toBe(201);
+});

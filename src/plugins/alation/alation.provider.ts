@@ -66,6 +66,9 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
 
   /** Username and password, checked in constant work whether or not the user exists. */
   async function authenticatePassword(ctx: RequestContext, username: string, password: string): Promise<ServiceAccountEntity> {
+    // Guessing costs a minute per few tries, per address and per user name.
+    const limits = [ctx.origin.slice(ctx.origin.indexOf(' ') + 1), `alation-user:${username}`];
+    for (const key of limits) core.authFailures.check(key);
     const found = await core.serviceAccounts.findByName(plugin.id, username);
     // An OAuth client's system user has no password and signs in with its client secret only.
     const account = found && found.kind !== OAUTH_CLIENT_KIND ? found : null;
@@ -79,6 +82,7 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
       );
     }
     if (!account || !ok) {
+      for (const key of limits) core.authFailures.fail(key);
       await core.audit.record({ actor: null, action: 'alation.passwordLogin', provider: plugin.id, target: account?.id ?? null, outcome: 'failed', origin: ctx.origin });
       throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.loginInvalid);
     }
