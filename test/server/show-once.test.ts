@@ -56,12 +56,12 @@ test('the create response shows the secret once; nothing can ask for it again', 
   const schemaText = JSON.stringify(
     expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN)).__schema.types,
   );
-  // `secret` is a field only of the create payloads.
+  // A secret-valued field exists only on the payloads of the mutations that create one.
   const withSecret = expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN))
-    .__schema.types.filter((type: { fields: { name: string }[] | null }) => type.fields?.some((f) => /secret/i.test(f.name)))
+    .__schema.types.filter((type: { name: string; fields: { name: string }[] | null }) => type.name !== 'Mutation' && type.fields?.some((f) => /secret/i.test(f.name)))
     .map((type: { name: string }) => type.name)
     .sort();
-  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload']);
+  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload', 'RegenerateOAuthClientSecretPayload']);
   expect(schemaText).not.toContain(account.token);
 });
 
