@@ -35,11 +35,7 @@ async function addAccounts(from: number, to: number) {
 async function statementsFor(first: number): Promise<number> {
   const counts: number[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
-    for (;;) {
-      const [{ c }] = await t.gateway.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS c FROM token_event');
-      if (t.gateway.core.events.position === c) break;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await t.gateway.core.events.settle();
     const before = t.gateway.db.statementCount;
     const data = expectOk(await graphql(t.url, LIST, { first }, OPERATOR_TOKEN));
     expect(data.serviceAccounts.nodes).toHaveLength(first);

@@ -127,6 +127,16 @@ export class EventService {
     return rows.map(toEvent);
   }
 
+  /** Resolves once this instance has delivered every event committed before the call. */
+  async settle(): Promise<void> {
+    const [{ max }] = await this.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS max FROM token_event');
+    while (this.started && !this.stopped && this.lastSeen < BigInt(max)) {
+      this.wake();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await this.reading;
+  }
+
   /** The newest cursor this instance has delivered to its listeners. */
   get position(): string {
     return this.lastSeen.toString();
