@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { runLoad, type LoadResult } from './load';
 import { revocationLatency } from './revocation';
 import { BENCH_OPERATOR_TOKEN, startKeygate } from './servers';
@@ -12,8 +14,27 @@ const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 
-function startServer(which: 'baseline' | 'keygate'): Promise<{ child: ChildProcess; url: string; token?: string }> {
-  const child = spawn(process.execPath, [join(__dirname, 'servers.js'), which], { stdio: ['ignore', 'pipe', 'inherit'] });
+/** On PostgreSQL every benchmark gets a database of its own, dropped afterwards. */
+async function withScratchDatabase<T>(work: (url: string | undefined) => Promise<T>): Promise<T> {
+  const base = process.env.DATABASE_URL;
+  if (!base) return work(undefined);
+  const name = `keygate_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  try {
+    return await work(url.toString());
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+function startServer(which: 'baseline' | 'keygate', databaseUrl?: string): Promise<{ child: ChildProcess; url: string; token?: string }> {
+  const env = { ...process.env, DATABASE_URL: databaseUrl ?? '' };
+  const child = spawn(process.execPath, [join(__dirname, 'servers.js'), which], { stdio: ['ignore', 'pipe', 'inherit'], env });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (chunk) => {
@@ -27,9 +48,9 @@ function startServer(which: 'baseline' | 'keygate'): Promise<{ child: ChildProce
 
 const fmt = (r: LoadResult) => `${r.rps.toFixed(0).padStart(6)} req/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(6)} ms  (${r.requests} requests, ${r.errors} errors)`;
 
-async function throughput() {
+async function throughput(databaseUrl?: string) {
   console.log(`\n## Authenticated GraphQL query vs bare Apollo (${CONCURRENCY} clients, ${ROUNDS} × ${DURATION_MS / 1000}s each, interleaved)`);
-  const [baseline, keygate] = await Promise.all([startServer('baseline'), startServer('keygate')]);
+  const [baseline, keygate] = await Promise.all([startServer('baseline'), startServer('keygate', databaseUrl)]);
   const body = JSON.stringify({ query: '{ viewer { name } }' });
   const runs: { baseline: LoadResult[]; keygate: LoadResult[] } = { baseline: [], keygate: [] };
   try {
@@ -51,9 +72,9 @@ async function throughput() {
   console.log(`ratio keygate/bare: throughput ${(k.rps / b.rps).toFixed(2)}×, p50 ${(k.p50 / b.p50).toFixed(2)}×, p99 ${(k.p99 / b.p99).toFixed(2)}×`);
 }
 
-async function statementCounts() {
+async function statementCounts(databaseUrl?: string) {
   console.log('\n## SQL statements for one list query (accounts with permissions, personas, refresh and access tokens)');
-  const gateway = await startKeygate({ countStatements: true });
+  const gateway = await startKeygate({ countStatements: true, databaseUrl: databaseUrl ?? '' });
   try {
     const call = async (query: string, variables: Record<string, unknown> = {}) => {
       const res = await fetch(`${gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${BENCH_OPERATOR_TOKEN}` }, body: JSON.stringify({ query, variables }) });
@@ -95,8 +116,8 @@ async function statementCounts() {
 (async () => {
   console.log(`keygate benchmarks — database: ${process.env.DATABASE_URL ? 'PostgreSQL' : 'embedded PGlite'}`);
   const only = process.argv[2];
-  if (!only || only === 'throughput') await throughput();
-  if (!only || only === 'statements') await statementCounts();
+  if (!only || only === 'throughput') await withScratchDatabase(throughput);
+  if (!only || only === 'statements') await withScratchDatabase(statementCounts);
   if (!only || only === 'revocation') await revocationLatency();
 })().catch((error) => {
   console.error(error);

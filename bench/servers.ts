@@ -33,7 +33,7 @@ export async function startKeygate(options: { countStatements?: boolean; databas
     config: {
       port: 0,
       host: '127.0.0.1',
-      databaseUrl: options.databaseUrl ?? process.env.DATABASE_URL,
+      databaseUrl: (options.databaseUrl ?? process.env.DATABASE_URL) || undefined,
       dataDir: 'memory://',
       operatorToken: BENCH_OPERATOR_TOKEN,
       lifespans: {},
