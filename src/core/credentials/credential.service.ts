@@ -174,18 +174,11 @@ export class CredentialService {
     const expiresAt = row.expires_at ? new Date(row.expires_at) : null;
     if (tokenStatus({ expiresAt, revokedAt: row.revoked_at }, this.clock.now()) !== 'ACTIVE') throw unauthenticated();
     this.onUse(row.token_id, row.last_used_at ? new Date(row.last_used_at) : null);
-    return {
-      kind: row.provider === OPERATOR_PROVIDER ? 'operator' : 'principal',
-      provider: row.provider,
-      principalId: row.principal_id,
-      principalKind: row.principal_kind,
-      name: row.name,
-      role: row.role,
-      permissions: new Set(row.permissions ?? []),
-      personaIds: row.persona_ids ?? [],
-      credentialId: row.token_id,
-      credentialExpiresAt: expiresAt,
-    };
+    return actorOf(
+      { id: row.principal_id, provider: row.provider, kind: row.principal_kind, name: row.name, role: row.role },
+      { permissions: row.permissions, personaIds: row.persona_ids },
+      { id: row.token_id, expiresAt },
+    );
   }
 
   /**
@@ -198,18 +191,7 @@ export class CredentialService {
               (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = $1) AS persona_ids`,
       [account.id],
     );
-    return {
-      kind: account.provider === OPERATOR_PROVIDER ? 'operator' : 'principal',
-      provider: account.provider,
-      principalId: account.id,
-      principalKind: account.kind,
-      name: account.name,
-      role: account.role,
-      permissions: new Set(row?.permissions ?? []),
-      personaIds: row?.persona_ids ?? [],
-      credentialId: credential.id,
-      credentialExpiresAt: credential.expiresAt,
-    };
+    return actorOf(account, { permissions: row?.permissions ?? null, personaIds: row?.persona_ids ?? null }, credential);
   }
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */
@@ -281,4 +263,23 @@ export class CredentialService {
       return secret;
     });
   }
+}
+
+function actorOf(
+  principal: { id: string; provider: string; kind: string; name: string; role: string | null },
+  grants: { permissions: string[] | null; personaIds: string[] | null },
+  credential: { id: string; expiresAt: Date | null },
+): Actor {
+  return {
+    kind: principal.provider === OPERATOR_PROVIDER ? 'operator' : 'principal',
+    provider: principal.provider,
+    principalId: principal.id,
+    principalKind: principal.kind,
+    name: principal.name,
+    role: principal.role,
+    permissions: new Set(grants.permissions ?? []),
+    personaIds: grants.personaIds ?? [],
+    credentialId: credential.id,
+    credentialExpiresAt: credential.expiresAt,
+  };
 }
