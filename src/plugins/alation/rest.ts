@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response, Router } from 'express';
-import { badInput, GatewayError, isGatewayError, notFound, unauthenticated, type RequestContext } from '../../core';
+import { badInput, forbidden, GatewayError, isGatewayError, notFound, unauthenticated, type RequestContext } from '../../core';
 import type { AccessTokenEntity, RefreshTokenEntity, ServiceAccountEntity } from '../../entities';
 import type { RouteKit } from '../provider';
 import type { AlationProvider } from './alation.provider';
@@ -112,7 +112,8 @@ export function alationRoutes(router: Router, kit: RouteKit, plugin: AlationProv
     let user: ServiceAccountEntity | null;
     if (body.user_id !== undefined) user = await plugin.findUser(body.user_id);
     else if (ctx.actor.provider === plugin.id) user = await core.serviceAccounts.find(ctx.actor.principalId);
-    else throw badInput('user_id is required for the operator.', { errors: [{ field: 'user_id', message: 'This field is required.' }] });
+    else if (ctx.actor.kind === 'operator') throw badInput('user_id is required for the operator.', { errors: [{ field: 'user_id', message: 'This field is required.' }] });
+    else throw forbidden('These routes are for Alation users (and the operator).');
     if (!user) throw notFound('User');
     return { ctx, user };
   };
