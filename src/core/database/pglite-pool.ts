@@ -63,7 +63,7 @@ export class PGlitePool extends EventEmitter {
   private readonly client: PGliteClient;
   private ended = false;
 
-  constructor(private readonly db: PGliteLike) {
+  constructor(db: PGliteLike) {
     super();
     this.client = new PGliteClient(db);
   }

@@ -5,9 +5,9 @@ import type { Clock } from '../clock';
 import type { Database, Transaction } from '../database';
 import { actorLabel, type Actor } from '../credentials/actor';
 
-export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED';
+export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED';
 export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN';
-export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED'];
+export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED'];
 
 export interface TokenEvent {
   cursor: string;

@@ -211,6 +211,30 @@ export class ServiceAccountService {
     return options.tx ? run(options.tx) : this.db.transaction(run);
   }
 
+  /**
+   * A new show-once secret for an account (an OAuth client's), replacing the old one at once.
+   * Tokens already issued are untouched; revoke them separately where that is wanted.
+   */
+  async replaceSecret(
+    ctx: RequestContext,
+    provider: ProviderDescriptor,
+    id: string,
+    kind: SecretKind,
+    options: { action: string; tx?: Transaction },
+  ): Promise<Issued<ServiceAccountEntity>> {
+    const run = async (tx: Transaction) => {
+      const [locked] = await tx.manager.query('SELECT id FROM service_account WHERE id = $1 AND provider = $2 AND deleted_at IS NULL FOR UPDATE', [id, provider.id]);
+      if (!locked) throw notFound('Service account');
+      await this.guard.require(ctx, provider, options.action, { ownerId: id });
+      const secret = generateSecret(kind);
+      await tx.manager.update(ServiceAccountEntity, { id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
+      await this.events.append(tx, ctx.actor, [{ provider: provider.id, kind: 'SECRET_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id }]);
+      await this.audit.record({ actor: ctx.actor, action: options.action, provider: provider.id, target: id, outcome: 'success', origin: ctx.origin }, tx.manager);
+      return { record: (await this.find(id, tx.manager))!, secret };
+    };
+    return options.tx ? run(options.tx) : this.db.transaction(run);
+  }
+
   /** Replaces the persona set whole: what is not listed is unlinked. The row lock orders racing updates. */
   async setPersonas(ctx: RequestContext, provider: ProviderDescriptor, id: string, qualifiedNames: readonly string[], tx: Transaction) {
     const { manager } = tx;

@@ -1,4 +1,4 @@
-import { Arg, Authorized, Ctx, ID, Resolver, Root, Subscription } from 'type-graphql';
+import { Arg, Authorized, ID, Resolver, Root, Subscription } from 'type-graphql';
 import type { TokenEvent as CoreTokenEvent } from '../../core';
 import type { GraphQLContext } from '../context';
 import { requireActor } from '../auth-checker';
@@ -40,7 +40,7 @@ export class TokenEventResolver {
   tokenEvents(
     @Root() event: CoreTokenEvent,
     @Arg('provider', () => Provider, { nullable: true }) _provider: string | undefined,
-    @Arg('kinds', () => [String], { nullable: true, description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED.' }) _kinds: string[] | undefined,
+    @Arg('kinds', () => [String], { nullable: true, description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED, SECRET_CHANGED.' }) _kinds: string[] | undefined,
     @Arg('serviceAccountId', () => ID, { nullable: true }) _serviceAccountId: string | undefined,
     @Arg('after', () => String, { nullable: true, description: 'Resume after this cursor.' }) _after: string | undefined,
   ): TokenEvent {

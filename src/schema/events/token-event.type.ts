@@ -10,7 +10,7 @@ export class TokenEvent {
   @Field(() => Provider)
   provider: string;
 
-  @Field({ description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED or PERMISSIONS_CHANGED.' })
+  @Field({ description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED or SECRET_CHANGED.' })
   kind: string;
 
   @Field({ description: 'SERVICE_ACCOUNT, REFRESH_TOKEN or ACCESS_TOKEN.' })

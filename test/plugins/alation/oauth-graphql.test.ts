@@ -29,6 +29,8 @@ test('regenerate a client secret and revoke all its tokens through GraphQL', asy
   expect(regenerated.clientSecret).not.toBe(created.clientSecret);
   expect((await token(clientId, created.clientSecret)).status).toBe(401);
   expect((await token(clientId, regenerated.clientSecret)).status).toBe(200);
+  const changed = await t.gateway.db.dataSource.query(`SELECT kind, actor FROM token_event WHERE kind = 'SECRET_CHANGED' AND service_account_id = $1`, [created.client.id]);
+  expect(changed).toEqual([{ kind: 'SECRET_CHANGED', actor: 'operator' }]);
 
   const revoked = expectOk(await graphql(t.url, 'mutation($c: String!) { revokeOAuthClientTokens(clientId: $c) { revokedIds } }', { c: clientId }, OPERATOR_TOKEN)).revokeOAuthClientTokens;
   expect(revoked.revokedIds).toHaveLength(2);

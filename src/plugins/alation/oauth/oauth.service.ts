@@ -2,7 +2,6 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import {
   badInput,
-  generateSecret,
   hashSecret,
   notFound,
   SECRET_KINDS,
@@ -106,16 +105,13 @@ export class AlationOAuth {
     // Authorization first: a caller who may not administer clients learns nothing about client ids.
     await this.core.guard.require(ctx, this.provider, AlationActions.regenerateOAuthClientSecret);
     return this.core.db.transaction(async (tx) => {
-      const client = await this.clientByClientId(clientId, tx.manager, true);
+      const client = await this.clientByClientId(clientId, tx.manager);
       if (!client) throw notFound('OAuth client');
-      const clientSecret = generateSecret(SECRET_KINDS.clientSecret);
-      const now = this.core.clock.now();
-      await tx.manager.update(ServiceAccountEntity, { id: client.id }, { secretHash: hashSecret(clientSecret), updatedAt: now });
-      await this.core.audit.record(
-        { actor: ctx.actor, action: AlationActions.regenerateOAuthClientSecret, provider: this.provider.id, target: client.id, outcome: 'success', origin: ctx.origin, detail: { clientId: client.clientId } },
-        tx.manager,
-      );
-      return { client, clientSecret };
+      const issued = await this.core.serviceAccounts.replaceSecret(ctx, this.provider, client.id, SECRET_KINDS.clientSecret, {
+        action: AlationActions.regenerateOAuthClientSecret,
+        tx,
+      });
+      return { client: issued.record, clientSecret: issued.secret! };
     });
   }
 
@@ -227,13 +223,9 @@ export class AlationOAuth {
     return { claims, tokenId: row.id, ownerId: owner.id };
   }
 
-  /** A live OAuth client of this provider by its client id, or null; `lock` takes its row for the transaction. */
-  private async clientByClientId(clientId: string, manager: EntityManager = this.core.db.manager, lock = false): Promise<ServiceAccountEntity | null> {
+  /** A live OAuth client of this provider by its client id, or null. */
+  private async clientByClientId(clientId: string, manager: EntityManager = this.core.db.manager): Promise<ServiceAccountEntity | null> {
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 255) return null;
-    if (lock) {
-      const rows: unknown[] = await manager.query('SELECT id FROM service_account WHERE client_id = $1 AND deleted_at IS NULL FOR UPDATE', [clientId]);
-      if (rows.length === 0) return null;
-    }
     const account = await this.core.serviceAccounts.findByClientId(clientId, manager);
     return account && account.provider === this.provider.id && account.kind === OAUTH_CLIENT_KIND ? account : null;
   }
