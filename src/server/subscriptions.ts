@@ -15,7 +15,10 @@ export const CLOSE_FORBIDDEN = 4403;
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 
 interface ConnectionState {
-  actor?: Actor;
+  /** The credential as sent, resolved again for every operation (cached, so cheap). */
+  authorization: string;
+  /** Current grants: refreshed when an event says the principal's grants changed. */
+  actor: Actor;
   cleanup?: () => void;
 }
 
@@ -50,20 +53,37 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         const actor = resolved;
         const socket = ctx.extra.socket;
         const close = () => socket.readyState === socket.OPEN && socket.close(CLOSE_FORBIDDEN, 'Credential revoked or expired');
+        const state: ConnectionState = { authorization, actor };
         const unsubscribe = core.events.subscribe((event) => {
           const ownCredential = event.kind === 'REVOKED' && event.subjectId === actor.credentialId;
           const ownAccount = event.kind === 'DELETED' && event.serviceAccountId === actor.principalId;
-          if (ownCredential || ownAccount) close();
+          if (ownCredential || ownAccount) return void close();
+          // Grants changed: what this socket may see and do changes with them, at once.
+          if (event.serviceAccountId === actor.principalId && event.kind !== 'CREATED' && event.kind !== 'EXPIRED') {
+            core.credentials.resolveHeaders({ authorization }).then(
+              (fresh) => (fresh ? (state.actor = fresh) : close()),
+              () => close(),
+            );
+          }
         });
         const msLeft = actor.credentialExpiresAt ? actor.credentialExpiresAt.getTime() - core.clock.now().getTime() : null;
         const timer = msLeft !== null ? setTimeout(close, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1)) : null;
-        states.set(ctx, { actor, cleanup: () => (unsubscribe(), timer && clearTimeout(timer)) });
+        state.cleanup = () => (unsubscribe(), timer && clearTimeout(timer));
+        states.set(ctx, state);
         return true;
       },
       onClose: (ctx) => states.get(ctx)?.cleanup?.(),
-      onSubscribe: (ctx, _id, payload) => {
+      onSubscribe: async (ctx, _id, payload) => {
         const state = states.get(ctx);
-        if (!state?.actor) return [new GraphQLError('Authentication required.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const refused = [new GraphQLError('Authentication required.', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!state) return refused;
+        try {
+          // Each operation runs with the credential's grants as they are now, as over HTTP.
+          state.actor = (await core.credentials.resolveHeaders({ authorization: state.authorization })) ?? state.actor;
+        } catch {
+          ctx.extra.socket.close(CLOSE_FORBIDDEN, 'Credential revoked or expired');
+          return refused;
+        }
         if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_BYTES)
           return [new GraphQLError('The query is missing or too large.', { extensions: { code: 'BAD_REQUEST' } })];
         let document: DocumentNode;
@@ -76,7 +96,9 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         if (errors.length) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
         const request = ctx.extra.request;
         const contextValue: GraphQLContext = {
-          actor: state.actor,
+          get actor() {
+            return state.actor;
+          },
           origin: `ws ${request.socket.remoteAddress ?? 'unknown'}`,
           core,
           providers,

@@ -75,3 +75,18 @@ export async function subscribe<T = any>(url: string, token: string | undefined,
     },
   };
 }
+
+/** One query or mutation over an open graphql-ws connection (graphql-ws runs those too). */
+export function wsOperation<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
+  return new Promise((resolve, reject) => {
+    let result: { data?: T; errors?: any[] } = {};
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => void (result = value as never),
+        error: (error) => (Array.isArray(error) ? resolve({ errors: error as never }) : reject(error)),
+        complete: () => resolve(result as never),
+      },
+    );
+  });
+}

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditEventEntity } from '../../entities';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
+import { badInput } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
@@ -29,7 +30,9 @@ export class AuditService {
   /** Inside a transaction: the audit row commits or rolls back with the change it describes. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     const detail = entry.detail ?? {};
-    if (SECRET_LIKE.test(JSON.stringify(detail))) throw new Error('Refusing to write a secret into the audit log.');
+    // A name that looks like a credential may be one pasted by mistake: refuse it rather than log it.
+    if (SECRET_LIKE.test(JSON.stringify(detail)))
+      throw badInput('That value looks like a credential (a keygate secret or a JWT); choose another name.', { field: 'name' });
     const row = {
       at: this.clock.now(),
       provider: entry.provider ?? null,

@@ -43,6 +43,8 @@ export class CredentialService {
   /** Verified credentials by hash of their value; dropped on any event about them or their principal. */
   private readonly cache = new Map<string, { actor: Actor; cachedAt: number; touchedAt: number }>();
   private events?: EventService;
+  /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
+  private evictions = 0;
   private operatorPrincipal: ServiceAccountEntity | null = null;
 
   constructor(
@@ -61,9 +63,9 @@ export class CredentialService {
   useCache(events: EventService): void {
     this.events = events;
     const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
-      if (this.cache.size === 0) return;
       for (const event of list) {
         if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        this.evictions++;
         for (const [key, entry] of this.cache) {
           if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
         }
@@ -118,8 +120,11 @@ export class CredentialService {
       }
       this.cache.delete(key);
     }
+    const generation = this.evictions;
     const actor = await this.resolveUncached(value);
-    if (this.events?.live && actor.credentialId !== 'configured') {
+    // A revocation (or grant change) that committed while this lookup ran may already have been
+    // evicted for: the answer is still good for this request, but not for the cache.
+    if (this.events?.live && actor.credentialId !== 'configured' && generation === this.evictions) {
       if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
       this.cache.set(key, { actor, cachedAt: now, touchedAt: now });
     }

@@ -11,6 +11,7 @@ export interface Page<T> {
 }
 
 export const MAX_PAGE = 1000;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isUuid(value: string): boolean {
@@ -23,7 +24,8 @@ export function encodeCursor(row: { createdAt: Date; id: string }): string {
 
 export function decodeCursor(cursor: string): [string, string] {
   const [createdAt, id] = Buffer.from(cursor, 'base64url').toString('utf8').split('|');
-  if (!createdAt || !id || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw badInput('Invalid cursor.', { field: 'after' });
+  // Exactly what encodeCursor writes: anything else never reaches SQL.
+  if (!createdAt || !id || !ISO_INSTANT.test(createdAt) || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw badInput('Invalid cursor.', { field: 'after' });
   return [createdAt, id];
 }
 
@@ -64,3 +66,10 @@ export async function keysetPage<E extends { createdAt: Date; id: string }>(
 }
 
 export const emptyPage = <T>(): Page<T> => ({ nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 });
+
+/** A database bigint given as text (event cursors, audit ids): digits within range, else null. */
+export function parseBigintId(value: string): bigint | null {
+  if (!/^\d{1,19}$/.test(value)) return null;
+  const parsed = BigInt(value);
+  return parsed <= 9223372036854775807n ? parsed : null;
+}

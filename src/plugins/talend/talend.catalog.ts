@@ -74,7 +74,8 @@ export function managingPermission(kind: string): string | null {
 export function talendPolicy(kindOf: (principalId: string) => Promise<string | null>): Policy {
   const managesTarget = async (actor: Actor, target: AuthorizationTarget | undefined) => {
     if (!target?.ownerId) return false;
-    const permission = managingPermission((await kindOf(target.ownerId)) ?? '');
+    const kind = typeof target.ownerKind === 'string' ? target.ownerKind : await kindOf(target.ownerId);
+    const permission = managingPermission(kind ?? '');
     return permission !== null && actor.permissions.has(permission);
   };
   const managesSomething = (actor: Actor) => actor.permissions.has(SA) || actor.permissions.has(USERS);

@@ -1,6 +1,6 @@
 import { Max, Min } from 'class-validator';
 import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput } from '../../core';
+import { badInput, parseBigintId } from '../../core';
 import type { AuditEventEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 
@@ -55,7 +55,7 @@ export class AuditResolver {
     @Arg('outcome', () => String, { nullable: true }) outcome: string | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AuditEvent[]> {
-    if (before !== undefined && !/^\d{1,19}$/.test(before)) throw badInput('`before` is an audit event id.', { field: 'before' });
+    if (before !== undefined && parseBigintId(before) === null) throw badInput('`before` is an audit event id.', { field: 'before' });
     return (await ctx.core.audit.page({ limit: last ?? 100, before, outcome })).map(AuditEvent.from);
   }
 }

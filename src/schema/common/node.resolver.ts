@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
-import { CoreActions, tokenStatus } from '../../core';
+import { CoreActions, isUuid, tokenStatus } from '../../core';
 import { PersonaEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 import { Persona } from '../persona/persona.type';
@@ -12,7 +12,7 @@ export class NodeResolver {
   @Authorized()
   @Query(() => Node, { nullable: true, description: 'Any object by id: service account, token or persona.' })
   async node(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<Node | null> {
-    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    if (!isUuid(id)) return null;
     const account = await ctx.loaders.serviceAccount.load(id);
     if (account && ctx.providers.has(account.provider)) {
       return ServiceAccount.from(await ctx.core.serviceAccounts.get(ctx, ctx.providers.get(account.provider), id));

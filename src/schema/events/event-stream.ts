@@ -1,4 +1,4 @@
-import { badInput, CoreActions, isAllowed, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
+import { badInput, CoreActions, isAllowed, parseBigintId, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
 import type { GraphQLContext } from '../context';
 
 export interface StreamFilter {
@@ -26,7 +26,7 @@ export function validateStreamArgs(ctx: GraphQLContext, filter: StreamFilter, af
   if (filter.provider) ctx.providers.get(filter.provider);
   const unknown = (filter.kinds ?? []).filter((k) => !TOKEN_EVENT_KINDS.includes(k as never));
   if (unknown.length) throw badInput(`Unknown event kind(s): ${unknown.join(', ')}. Known: ${TOKEN_EVENT_KINDS.join(', ')}.`, { field: 'kinds' });
-  if (after != null && !/^\d{1,19}$/.test(after)) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
+  if (after != null && parseBigintId(after) === null) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
 }
 
 /**
@@ -34,7 +34,7 @@ export function validateStreamArgs(ctx: GraphQLContext, filter: StreamFilter, af
  * the log), then live. Live events are buffered from before the replay starts and delivered only
  * past the last replayed cursor, so nothing is skipped and nothing arrives twice.
  */
-export function eventStream(ctx: GraphQLContext, actor: Actor, filter: StreamFilter, after?: string | null): AsyncIterableIterator<TokenEvent> {
+export function eventStream(ctx: GraphQLContext, filter: StreamFilter, after?: string | null): AsyncIterableIterator<TokenEvent> {
   const queue: TokenEvent[] = [];
   let wake: (() => void) | null = null;
   let done = false;
@@ -84,7 +84,8 @@ export function eventStream(ctx: GraphQLContext, actor: Actor, filter: StreamFil
         const cursor = BigInt(event.cursor);
         if (cursor <= delivered) continue;
         delivered = cursor;
-        if (matches(event, filter) && (await maySee(ctx, actor, event))) return { value: event, done: false };
+        // Decided with the subscriber's grants as they are now (the WebSocket edge keeps them current).
+        if (ctx.actor && matches(event, filter) && (await maySee(ctx, ctx.actor, event))) return { value: event, done: false };
       }
     },
     async return(): Promise<IteratorResult<TokenEvent>> {

@@ -15,7 +15,8 @@ export class TokenEventResolver {
       const ctx = context as GraphQLContext;
       const filter = { provider: args.provider, serviceAccountId: args.serviceAccountId, kinds: ['REVOKED'] };
       validateStreamArgs(ctx, filter);
-      return eventStream(ctx, requireActor(ctx), filter);
+      requireActor(ctx);
+      return eventStream(ctx, filter);
     },
   })
   tokenRevoked(
@@ -34,7 +35,8 @@ export class TokenEventResolver {
       const ctx = context as GraphQLContext;
       const filter = { provider: args.provider, kinds: args.kinds ?? undefined, serviceAccountId: args.serviceAccountId };
       validateStreamArgs(ctx, filter, args.after);
-      return eventStream(ctx, requireActor(ctx), filter, args.after);
+      requireActor(ctx);
+      return eventStream(ctx, filter, args.after);
     },
   })
   tokenEvents(

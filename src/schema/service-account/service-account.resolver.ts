@@ -1,5 +1,5 @@
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { badInput, notFound, tokenStatus } from '../../core';
+import { badInput, CoreActions, isAllowed, isUuid, notFound, tokenStatus } from '../../core';
 import type { GraphQLContext } from '../context';
 import { toConnection } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
@@ -10,6 +10,15 @@ import { Persona } from '../persona/persona.type';
 import { AccessToken, RefreshToken } from '../token/token.types';
 import { CreateServiceAccountInput, CreateServiceAccountPayload, DeleteServiceAccountPayload, UpdateServiceAccountInput } from './service-account.inputs';
 import { ServiceAccount, ServiceAccountConnection } from './service-account.type';
+
+/**
+ * Whether the caller may see an account's grants or tokens. Listing an account does not imply
+ * reading what it holds (a Talend service-account manager lists users but may not read their tokens).
+ */
+function maySee(ctx: GraphQLContext, account: ServiceAccount, action: string): Promise<boolean> {
+  if (!ctx.actor || !ctx.providers.has(account.provider)) return Promise.resolve(false);
+  return isAllowed(ctx.actor, ctx.providers.get(account.provider), action, { ownerId: account.id, ownerKind: account.kind });
+}
 
 /** The account an id names; a client id given instead is refused saying which is which. */
 async function findForMutation(ctx: GraphQLContext, id: string) {
@@ -25,7 +34,8 @@ export class ServiceAccountResolver {
   @Authorized()
   @Query(() => ServiceAccount, { nullable: true })
   async serviceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<ServiceAccount | null> {
-    const account = await ctx.loaders.serviceAccount.load(id.length === 36 ? id : '00000000-0000-0000-0000-000000000000');
+    if (!isUuid(id)) return null;
+    const account = await ctx.loaders.serviceAccount.load(id);
     if (!account || !ctx.providers.has(account.provider)) return null;
     return ServiceAccount.from(await ctx.core.serviceAccounts.get(ctx, ctx.providers.get(account.provider), id));
   }
@@ -79,11 +89,13 @@ export class ServiceAccountResolver {
 
   @FieldResolver(() => [Permission])
   async permissions(@Root() account: ServiceAccount, @Ctx() ctx: GraphQLContext): Promise<Permission[]> {
+    if (!(await maySee(ctx, account, CoreActions.readServiceAccount))) return [];
     return (await ctx.loaders.permissionsByAccount.load(account.id)).map(Permission.from);
   }
 
   @FieldResolver(() => [Persona])
   async personas(@Root() account: ServiceAccount, @Ctx() ctx: GraphQLContext): Promise<Persona[]> {
+    if (!(await maySee(ctx, account, CoreActions.readServiceAccount))) return [];
     return (await ctx.loaders.personasByAccount.load(account.id)).map(Persona.from);
   }
 
@@ -93,6 +105,7 @@ export class ServiceAccountResolver {
     @Arg('status', () => TokenStatusValue, { nullable: true }) status: TokenStatusValue | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<RefreshToken[]> {
+    if (!(await maySee(ctx, account, CoreActions.readToken))) return [];
     const now = ctx.core.clock.now();
     return (await ctx.loaders.refreshTokensByOwner.load(account.id))
       .map((t) => RefreshToken.from(t, tokenStatus(t, now)))
@@ -105,6 +118,7 @@ export class ServiceAccountResolver {
     @Arg('status', () => TokenStatusValue, { nullable: true }) status: TokenStatusValue | undefined,
     @Ctx() ctx: GraphQLContext,
   ): Promise<AccessToken[]> {
+    if (!(await maySee(ctx, account, CoreActions.readToken))) return [];
     const now = ctx.core.clock.now();
     return (await ctx.loaders.accessTokensByOwner.load(account.id))
       .map((t) => AccessToken.from(t, tokenStatus(t, now)))

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { badInput, notFound, tokenStatus, type Actor } from '../../core';
+import { badInput, isUuid, notFound, tokenStatus, type Actor } from '../../core';
 import type { ProviderPlugin } from '../../plugins/provider';
 import type { GraphQLContext } from '../context';
 import { ServiceAccount } from '../service-account/service-account.type';
@@ -80,7 +80,7 @@ export class BulkRevocationResolver {
   @Authorized()
   @Mutation(() => RevokeTokensPayload, { description: 'Revokes every active access token minted from one refresh token; the refresh token stays.' })
   async revokeAccessTokens(@Arg('refreshTokenId', () => ID) refreshTokenId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeTokensPayload> {
-    const parent = await ctx.loaders.refreshToken.load(refreshTokenId.length === 36 ? refreshTokenId : '00000000-0000-0000-0000-000000000000');
+    const parent = isUuid(refreshTokenId) ? await ctx.loaders.refreshToken.load(refreshTokenId) : null;
     if (!parent || !ctx.providers.has(parent.provider)) throw notFound('Refresh token');
     const plugin = ctx.providers.get(parent.provider);
     const revokedIds = plugin.revokeAccessTokens ? await plugin.revokeAccessTokens(ctx, refreshTokenId) : await ctx.core.tokens.revokeAccessTokensOf(ctx, plugin, parent);
@@ -90,7 +90,7 @@ export class BulkRevocationResolver {
   @Authorized()
   @Mutation(() => RevokeTokensPayload, { description: 'Revokes every token a principal holds (offboarding); the account itself stays.' })
   async revokeServiceAccountTokens(@Arg('serviceAccountId', () => ID) serviceAccountId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeTokensPayload> {
-    const account = await ctx.loaders.serviceAccount.load(serviceAccountId.length === 36 ? serviceAccountId : '00000000-0000-0000-0000-000000000000');
+    const account = isUuid(serviceAccountId) ? await ctx.loaders.serviceAccount.load(serviceAccountId) : null;
     if (!account || !ctx.providers.has(account.provider)) throw notFound('Service account');
     const plugin = ctx.providers.get(account.provider);
     const revokedIds = plugin.revokeServiceAccountTokens
