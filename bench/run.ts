@@ -85,7 +85,7 @@ async function statementCounts(databaseUrl?: string) {
     await call('mutation { createPersona(input: { provider: EXAMPLE, name: "Bench" }) { id } }');
     const plugin = gateway.providers.get('example');
     const ctx = { actor: await gateway.core.credentials.resolve(BENCH_OPERATOR_TOKEN), origin: 'bench' };
-    const accounts = await gateway.core.serviceAccounts.create(
+    const accounts = await gateway.core.principals.create(
       ctx,
       plugin,
       Array.from({ length: 1000 }, (_, i) => ({ kind: 'service_account', name: `bench-${i}`, role: 'MEMBER', permissions: ['EXAMPLE_READ'], personaQualifiedNames: ['default/bench'] })),

@@ -10,5 +10,6 @@ export * from './credentials';
 export * from './audit';
 export * from './events';
 export * from './database';
+export * from './principals';
 export * from './services';
 export * from './signing';

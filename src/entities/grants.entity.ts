@@ -1,7 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 @Entity({ name: 'service_account_permission' })
-export class ServiceAccountPermissionEntity {
+export class PrincipalPermissionEntity {
   @PrimaryColumn({ name: 'service_account_id', type: 'uuid' })
   serviceAccountId: string;
 
@@ -11,7 +11,7 @@ export class ServiceAccountPermissionEntity {
 
 @Entity({ name: 'service_account_persona' })
 @Index('service_account_persona_persona', ['personaId'])
-export class ServiceAccountPersonaEntity {
+export class PrincipalPersonaEntity {
   @PrimaryColumn({ name: 'service_account_id', type: 'uuid' })
   serviceAccountId: string;
 

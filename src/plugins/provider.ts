@@ -2,7 +2,7 @@ import type { Router } from 'express';
 import type {
   AccessTokenEntity,
   RefreshTokenEntity,
-  ServiceAccountEntity,
+  PrincipalEntity,
 } from '../entities';
 import type { Actor, BearerVerifier, CoreServices, Issued, ProviderDescriptor, RequestContext } from '../core';
 
@@ -20,9 +20,9 @@ export interface ProviderPlugin extends ProviderDescriptor {
   destroy?(): Promise<void> | void;
 
   /** GraphQL `createServiceAccount`: validates the provider's own fields, then calls core. */
-  createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<ServiceAccountEntity>>;
+  createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<PrincipalEntity>>;
   /** GraphQL `updateServiceAccount`: the provider's editable fields; lists given are complete sets. */
-  updateServiceAccount?(ctx: RequestContext, id: string, input: ServiceAccountInput): Promise<ServiceAccountEntity>;
+  updateServiceAccount?(ctx: RequestContext, id: string, input: ServiceAccountInput): Promise<PrincipalEntity>;
   deleteServiceAccount?(ctx: RequestContext, id: string): Promise<{ revokedTokenIds: string[] }>;
   /** GraphQL `createRefreshToken`: a long-lived token that mints access tokens (two-step providers). */
   createRefreshToken?(ctx: RequestContext, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;
@@ -39,9 +39,9 @@ export interface ProviderPlugin extends ProviderDescriptor {
   /** GraphQL `createOAuthClient` (providers with OAuth client applications). */
   createOAuthClient?(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
   /** GraphQL `regenerateOAuthClientSecret`: a new secret shown once; the old one stops working. */
-  regenerateOAuthClientSecret?(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; clientSecret: string }>;
+  regenerateOAuthClientSecret?(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; clientSecret: string }>;
   /** GraphQL `revokeOAuthClientTokens`: every token the client holds. */
-  revokeOAuthClientTokens?(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; revokedIds: string[] }>;
+  revokeOAuthClientTokens?(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; revokedIds: string[] }>;
   /** GraphQL `rotateSigningKey` (providers that sign their own tokens). */
   rotateSigningKey?(ctx: RequestContext): Promise<{ kid: string; publishedKids: string[] }>;
 
@@ -92,7 +92,7 @@ export interface ImportResult {
   total: number;
   valid: number;
   errors: ImportRowError[];
-  created: ServiceAccountEntity[];
+  created: PrincipalEntity[];
 }
 
 export interface OAuthClientInput {
@@ -106,7 +106,7 @@ export interface IssuedOAuthClient {
   clientId: string;
   name: string;
   role: string;
-  serviceAccount: ServiceAccountEntity;
+  serviceAccount: PrincipalEntity;
   clientSecret: string;
 }
 

@@ -3,7 +3,7 @@ import { In, IsNull } from 'typeorm';
 import {
   AccessTokenEntity,
   RefreshTokenEntity,
-  ServiceAccountEntity,
+  PrincipalEntity,
   type PermissionEntity,
   type PersonaEntity,
 } from '../entities';
@@ -25,8 +25,8 @@ function groupBy<T>(keys: readonly string[], rows: T[], keyOf: (row: T) => strin
 export function createLoaders(core: CoreServices) {
   const manager = () => core.db.manager;
   return {
-    serviceAccount: new DataLoader<string, ServiceAccountEntity | null>(async (ids) => {
-      const rows = await manager().find(ServiceAccountEntity, { where: { id: In([...ids]), deletedAt: IsNull() } });
+    serviceAccount: new DataLoader<string, PrincipalEntity | null>(async (ids) => {
+      const rows = await manager().find(PrincipalEntity, { where: { id: In([...ids]), deletedAt: IsNull() } });
       const byId = new Map(rows.map((r) => [r.id, r]));
       return ids.map((id) => byId.get(id) ?? null);
     }),

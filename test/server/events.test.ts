@@ -78,7 +78,7 @@ test('two overlapping transactions: a subscriber resuming from before both sees 
     await firstHolds;
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const second = t.gateway.core.serviceAccounts.delete(ctx, plugin, account.id);
+  const second = t.gateway.core.principals.delete(ctx, plugin, account.id);
   // A reader polling meanwhile must never see the later change without the earlier one.
   const seen: string[][] = [];
   const poll = (async () => {

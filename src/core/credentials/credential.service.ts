@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AccessTokenEntity, ServiceAccountEntity } from '../../entities';
+import { AccessTokenEntity, PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
@@ -45,7 +45,7 @@ export class CredentialService {
   private events?: EventService;
   /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
   private evictions = 0;
-  private operatorPrincipal: ServiceAccountEntity | null = null;
+  private operatorPrincipal: PrincipalEntity | null = null;
 
   constructor(
     private readonly db: Database,
@@ -190,7 +190,7 @@ export class CredentialService {
    * The Actor of a principal authenticated some other way than a bearer token (a password, an
    * id:secret pair, a signed token whose claims the provider checked). Loads its current grants.
    */
-  async principalActor(account: ServiceAccountEntity, credential: { id: string; expiresAt: Date | null }): Promise<Actor> {
+  async principalActor(account: PrincipalEntity, credential: { id: string; expiresAt: Date | null }): Promise<Actor> {
     const [row]: { permissions: string[] | null; persona_ids: string[] | null }[] = await this.db.dataSource.query(
       `SELECT (SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = $1) AS permissions,
               (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = $1) AS persona_ids`,
@@ -221,15 +221,15 @@ export class CredentialService {
     };
   }
 
-  private async ensureOperatorPrincipal(): Promise<ServiceAccountEntity> {
+  private async ensureOperatorPrincipal(): Promise<PrincipalEntity> {
     if (this.operatorPrincipal) return this.operatorPrincipal;
     this.operatorPrincipal = await this.db.transaction(async ({ manager }) => {
       await manager.query(`SELECT pg_advisory_xact_lock(7304400)`);
-      const existing = await manager.findOne(ServiceAccountEntity, { where: { provider: OPERATOR_PROVIDER, name: 'operator' } });
+      const existing = await manager.findOne(PrincipalEntity, { where: { provider: OPERATOR_PROVIDER, name: 'operator' } });
       if (existing) return existing;
       const now = this.clock.now();
       return manager.save(
-        manager.create(ServiceAccountEntity, { provider: OPERATOR_PROVIDER, kind: 'operator', name: 'operator', createdAt: now, updatedAt: now, attributes: {} }),
+        manager.create(PrincipalEntity, { provider: OPERATOR_PROVIDER, kind: 'operator', name: 'operator', createdAt: now, updatedAt: now, attributes: {} }),
       );
     });
     return this.operatorPrincipal;

@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { PermissionEntity, PersonaEntity, ServiceAccountPersonaEntity, type PersonaPolicy } from '../../entities';
+import { PermissionEntity, PersonaEntity, PrincipalPersonaEntity, type PersonaPolicy } from '../../entities';
 import type { AuditService } from '../audit';
 import { CoreActions, type AccessGuard } from '../authz';
 import type { Clock } from '../clock';
@@ -67,12 +67,12 @@ export class CatalogService {
     const result = new Map<string, PersonaEntity[]>(serviceAccountIds.map((id) => [id, []]));
     if (!serviceAccountIds.length) return result;
     const links = await this.db.manager
-      .createQueryBuilder(ServiceAccountPersonaEntity, 'l')
+      .createQueryBuilder(PrincipalPersonaEntity, 'l')
       .innerJoinAndMapOne('l.persona', PersonaEntity, 'p', 'p.id = l.persona_id')
       .where('l.service_account_id IN (:...ids)', { ids: serviceAccountIds })
       .orderBy('p.qualified_name', 'ASC')
       .getMany();
-    for (const link of links as (ServiceAccountPersonaEntity & { persona: PersonaEntity })[]) result.get(link.serviceAccountId)?.push(link.persona);
+    for (const link of links as (PrincipalPersonaEntity & { persona: PersonaEntity })[]) result.get(link.serviceAccountId)?.push(link.persona);
     return result;
   }
 

@@ -7,12 +7,12 @@ import { FailureLimiter } from '../rate-limit';
 import { MasterKey, SigningService } from '../signing';
 import { EventService } from '../events';
 import { CatalogService } from './catalog.service';
-import { ServiceAccountService } from './service-account.service';
+import { PrincipalService } from '../principals';
 import { TokenService } from './token.service';
 
 export * from './catalog.service';
 export * from './pagination';
-export * from './service-account.service';
+
 export * from './token.service';
 
 export interface CoreOptions {
@@ -28,7 +28,7 @@ export class CoreServices {
   readonly audit: AuditService;
   readonly guard: AccessGuard;
   readonly events: EventService;
-  readonly serviceAccounts: ServiceAccountService;
+  readonly principals: PrincipalService;
   readonly tokens: TokenService;
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
@@ -46,7 +46,7 @@ export class CoreServices {
     this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60);
     this.guard = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
-    this.serviceAccounts = new ServiceAccountService(db, clock, this.audit, this.events, this.guard);
+    this.principals = new PrincipalService(db, clock, this.audit, this.events, this.guard);
     const masterKey =
       options.masterKey ??
       (() => {

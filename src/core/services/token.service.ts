@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SigningService } from '../signing';
-import { AccessTokenEntity, RefreshTokenEntity, ServiceAccountEntity } from '../../entities';
+import { AccessTokenEntity, RefreshTokenEntity, PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import { CoreActions, type AccessGuard } from '../authz';
 import type { Clock } from '../clock';
@@ -57,7 +57,7 @@ export class TokenService {
   async issueRefreshToken(
     ctx: RequestContext,
     provider: ProviderDescriptor,
-    owner: ServiceAccountEntity,
+    owner: PrincipalEntity,
     name: string,
     options: { tx?: Transaction; action?: string; lifespanSeconds?: number | null } = {},
   ): Promise<Issued<RefreshTokenEntity>> {
@@ -90,7 +90,7 @@ export class TokenService {
   async issueAccessToken(
     ctx: RequestContext,
     provider: ProviderDescriptor,
-    owner: ServiceAccountEntity,
+    owner: PrincipalEntity,
     options: IssueAccessTokenOptions & { tx?: Transaction },
   ): Promise<Issued<AccessTokenEntity>> {
     const action = options.action ?? CoreActions.createAccessToken;
@@ -144,7 +144,7 @@ export class TokenService {
   async issueSignedToken(
     ctx: RequestContext,
     provider: ProviderDescriptor,
-    owner: ServiceAccountEntity,
+    owner: PrincipalEntity,
     options: { kind: string; issuer: string; audience: string; type: string; lifespanSeconds: number; claims?: Record<string, unknown>; action?: string; tx?: Transaction },
   ): Promise<Issued<AccessTokenEntity>> {
     const action = options.action ?? CoreActions.createAccessToken;

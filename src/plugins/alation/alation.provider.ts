@@ -11,14 +11,14 @@ import {
   type RequestContext,
 } from '../../core';
 import { In, type EntityManager } from 'typeorm';
-import { AccessTokenEntity, type RefreshTokenEntity, type ServiceAccountEntity } from '../../entities';
+import { AccessTokenEntity, type RefreshTokenEntity, type PrincipalEntity } from '../../entities';
 import type { AccessTokenInput, ImportResult, ProviderFactory, ProviderPlugin, RefreshTokenInput } from '../provider';
 import { AlationActions, alationPolicy, ALATION_LIFESPANS, ALATION_MESSAGES, ALATION_ROLES } from './alation.policy';
 import { accountOf, importAlationUsers, type ImportOptions } from './import';
 import { OAUTH_AUDIENCE, OAUTH_CLIENT_KIND, OAUTH_ISSUER, OAUTH_TOKEN_TYPE } from './oauth/oauth.constants';
 import { oauthRoutes } from './oauth/oauth.routes';
 import { AlationOAuth } from './oauth/oauth.service';
-import { alationRoutes } from './rest';
+import { alationRoutes } from './alation.routes';
 import { validateUserFields } from './user-fields';
 
 
@@ -34,13 +34,13 @@ export interface AlationProvider extends ProviderPlugin {
   createAccessToken(ctx: RequestContext, input: AccessTokenInput): Promise<Issued<AccessTokenEntity>>;
   importServiceAccounts(ctx: RequestContext, csv: string, confirm: boolean, options?: ImportOptions): Promise<ImportResult>;
   /** The user a `user_id` names, or null. */
-  findUser(userId: unknown): Promise<ServiceAccountEntity | null>;
+  findUser(userId: unknown): Promise<PrincipalEntity | null>;
   /** A refresh token by its secret and its owner's `user_id`: one 401 for anything that does not match. */
-  authenticateRefreshToken(secret: string, userId: number): Promise<{ token: RefreshTokenEntity; owner: ServiceAccountEntity }>;
+  authenticateRefreshToken(secret: string, userId: number): Promise<{ token: RefreshTokenEntity; owner: PrincipalEntity }>;
   /** An access token by its secret and its owner's `user_id`. */
-  authenticateAccessToken(secret: string, userId: number): Promise<{ token: AccessTokenEntity; owner: ServiceAccountEntity }>;
+  authenticateAccessToken(secret: string, userId: number): Promise<{ token: AccessTokenEntity; owner: PrincipalEntity }>;
   /** The Actor of a user who proved who they are with a refresh token. */
-  actorOf(owner: ServiceAccountEntity, token: RefreshTokenEntity): Promise<Actor>;
+  actorOf(owner: PrincipalEntity, token: RefreshTokenEntity): Promise<Actor>;
   /** `regenRefreshToken`: a new refresh token with the same name; the old one (and its access tokens) revoked, in one transaction. */
   regenerateRefreshToken(ctx: RequestContext, refreshTokenId: string): Promise<Issued<RefreshTokenEntity>>;
   /** `revokeAPIAccessTokens`: every active access token of one refresh token. */
@@ -58,18 +58,18 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
   const oauth = () => (oauthService ??= new AlationOAuth(core, plugin));
   const isOwn = (ctx: RequestContext, ownerId: string) => ctx.actor?.kind === 'principal' && ctx.actor.principalId === ownerId;
 
-  async function userById(id: string, manager?: EntityManager): Promise<ServiceAccountEntity> {
-    const account = await core.serviceAccounts.find(id, manager);
+  async function userById(id: string, manager?: EntityManager): Promise<PrincipalEntity> {
+    const account = await core.principals.find(id, manager);
     if (!account || account.provider !== plugin.id) throw notFound('Alation user');
     return account;
   }
 
   /** Username and password, checked in constant work whether or not the user exists. */
-  async function authenticatePassword(ctx: RequestContext, username: string, password: string): Promise<ServiceAccountEntity> {
+  async function authenticatePassword(ctx: RequestContext, username: string, password: string): Promise<PrincipalEntity> {
     // Guessing costs a minute per few tries, per address and per user name.
     const limits = [ctx.origin.slice(ctx.origin.indexOf(' ') + 1), `alation-user:${username}`];
     for (const key of limits) core.authFailures.check(key);
-    const found = await core.serviceAccounts.findByName(plugin.id, username);
+    const found = await core.principals.findByName(plugin.id, username);
     // An OAuth client's system user has no password and signs in with its client secret only.
     const account = found && found.kind !== OAUTH_CLIENT_KIND ? found : null;
     const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyPasswordHash()));
@@ -111,7 +111,7 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
       await core.guard.require(ctx, plugin, CoreActions.createServiceAccount);
       const { fields, problems } = validateUserFields({ ...input });
       if (!fields) throw badInput(problems.map((p) => p.message).join(' '), { field: problems[0].field, problems });
-      const [issued] = await core.serviceAccounts.create(ctx, plugin, [{ ...accountOf(fields), password: fields.password }]);
+      const [issued] = await core.principals.create(ctx, plugin, [{ ...accountOf(fields), password: fields.password }]);
       return issued;
     },
 
@@ -151,20 +151,20 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
 
     async findUser(userId) {
       if (typeof userId !== 'number' && typeof userId !== 'string') return null;
-      const account = await core.serviceAccounts.findByNumber(plugin.id, userId);
+      const account = await core.principals.findByNumber(plugin.id, userId);
       return account && account.kind === 'user' ? account : null;
     },
 
     async authenticateRefreshToken(secret, userId) {
       const token = await core.tokens.findRefreshTokenBySecret(secret);
-      const owner = token && token.provider === plugin.id ? await core.serviceAccounts.find(token.ownerId) : null;
+      const owner = token && token.provider === plugin.id ? await core.principals.find(token.ownerId) : null;
       if (!token || !owner || Number(owner.number) !== userId) throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.refreshInvalid);
       return { token, owner };
     },
 
     async authenticateAccessToken(secret, userId) {
       const token = await core.tokens.findAccessTokenBySecret(secret);
-      const owner = token && token.provider === plugin.id && token.kind === 'access' ? await core.serviceAccounts.find(token.ownerId) : null;
+      const owner = token && token.provider === plugin.id && token.kind === 'access' ? await core.principals.find(token.ownerId) : null;
       if (!token || !owner || Number(owner.number) !== userId) throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.accessInvalid);
       return { token, owner };
     },

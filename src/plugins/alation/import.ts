@@ -1,6 +1,6 @@
 import { In, IsNull } from 'typeorm';
-import { badInput, CoreActions, hashPassword, type CoreServices, type NewServiceAccount, type RequestContext } from '../../core';
-import { ServiceAccountEntity } from '../../entities';
+import { badInput, CoreActions, hashPassword, type CoreServices, type NewPrincipal, type RequestContext } from '../../core';
+import { PrincipalEntity } from '../../entities';
 import type { ImportResult, ImportRowError, ProviderPlugin } from '../provider';
 import { parseCsv } from './csv';
 import { validateUserFields, type AlationUserFields } from './user-fields';
@@ -9,7 +9,7 @@ import { validateUserFields, type AlationUserFields } from './user-fields';
 export const CSV_COLUMNS = ['user', 'display_name', 'email', 'title', 'role', 'password'] as const;
 const REQUIRED_COLUMNS = ['user', 'email', 'role'];
 export const MAX_IMPORT_ROWS = 50_000;
-/** Rows per `serviceAccounts.create` call inside the one transaction (keeps every INSERT under PostgreSQL's bind-parameter limit). */
+/** Rows per `principals.create` call inside the one transaction (keeps every INSERT under PostgreSQL's bind-parameter limit). */
 const WRITE_CHUNK = 2_000;
 
 export type ImportPhase = 'validate' | 'hash' | 'write';
@@ -114,12 +114,12 @@ export async function importAlationUsers(
       return hash;
     }),
   );
-  const inputs: NewServiceAccount[] = writable.map(({ fields }, i) => ({ ...accountOf(fields), passwordHash: passwordHashes[i] }));
+  const inputs: NewPrincipal[] = writable.map(({ fields }, i) => ({ ...accountOf(fields), passwordHash: passwordHashes[i] }));
 
   const created = await core.db.transaction(async (tx) => {
-    const saved: ServiceAccountEntity[] = [];
+    const saved: PrincipalEntity[] = [];
     for (let start = 0; start < inputs.length; start += WRITE_CHUNK) {
-      const issued = await core.serviceAccounts.create(ctx, plugin, inputs.slice(start, start + WRITE_CHUNK), { action: CoreActions.importServiceAccounts, tx });
+      const issued = await core.principals.create(ctx, plugin, inputs.slice(start, start + WRITE_CHUNK), { action: CoreActions.importServiceAccounts, tx });
       saved.push(...issued.map((i) => i.record));
       progress('write', saved.length, inputs.length);
     }
@@ -129,14 +129,14 @@ export async function importAlationUsers(
 }
 
 /** The account core stores for validated fields (the password is left for the caller to hash or pass). */
-export function accountOf(fields: AlationUserFields): NewServiceAccount {
+export function accountOf(fields: AlationUserFields): NewPrincipal {
   return { kind: 'user', name: fields.user, displayName: fields.displayName, email: fields.email, title: fields.title, role: fields.role };
 }
 
 async function existingNames(core: CoreServices, provider: string, names: string[]): Promise<Set<string>> {
   const found = new Set<string>();
   for (let start = 0; start < names.length; start += 1000) {
-    const rows = await core.db.manager.find(ServiceAccountEntity, {
+    const rows = await core.db.manager.find(PrincipalEntity, {
       select: { name: true },
       where: { provider, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() },
     });

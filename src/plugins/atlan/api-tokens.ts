@@ -9,8 +9,8 @@ import {
   type ProviderDescriptor,
   type RequestContext,
 } from '../../core';
-import { ServiceAccountEntity, type PersonaEntity } from '../../entities';
-import { ATLAN_KINDS } from './policy';
+import { PrincipalEntity, type PersonaEntity } from '../../entities';
+import { ATLAN_KINDS } from './atlan.policy';
 
 /** Atlan's documented "never expires" value. */
 export const NEVER_EXPIRES_SECONDS = 409968000;
@@ -62,7 +62,7 @@ export interface ApiTokenRecord {
 }
 
 /** The vendor's record; `encodeLists` JSON-encodes the list-valued attributes as list and retrieve do. */
-export function toRecord(account: ServiceAccountEntity, personas: readonly PersonaEntity[], options: { encodeLists: boolean; accessToken?: string }): ApiTokenRecord {
+export function toRecord(account: PrincipalEntity, personas: readonly PersonaEntity[], options: { encodeLists: boolean; accessToken?: string }): ApiTokenRecord {
   const lists = {
     personas: personas.map((p) => ({ id: p.id, persona: p.name, personaQualifiedName: p.qualifiedName })),
     personaQualifiedName: personas.map((p) => p.qualifiedName),
@@ -190,13 +190,13 @@ export class ApiTokens {
     private readonly provider: ProviderDescriptor,
   ) {}
 
-  async create(ctx: RequestContext, fields: ApiTokenFields, validitySeconds: unknown): Promise<{ account: ServiceAccountEntity; secret: string }> {
+  async create(ctx: RequestContext, fields: ApiTokenFields, validitySeconds: unknown): Promise<{ account: PrincipalEntity; secret: string }> {
     const validity = validityFor(validitySeconds);
     const clientId = `${CLIENT_ID_PREFIX}${randomUUID()}`;
     return uniqueNames(
       () =>
         this.core.db.transaction(async (tx) => {
-          const [issued] = await this.core.serviceAccounts.create(
+          const [issued] = await this.core.principals.create(
             ctx,
             this.provider,
             [
@@ -226,19 +226,19 @@ export class ApiTokens {
   }
 
   /** Display name, description and the complete persona set, in one transaction under the row lock. */
-  async update(ctx: RequestContext, id: string, fields: ApiTokenFields): Promise<ServiceAccountEntity> {
+  async update(ctx: RequestContext, id: string, fields: ApiTokenFields): Promise<PrincipalEntity> {
     return uniqueNames(
       () =>
         this.core.db.transaction(async (tx) => {
           const account = await this.findToken(id, tx.manager);
           await this.core.guard.require(ctx, this.provider, CoreActions.updateServiceAccount, { ownerId: account.id });
           // Locks the row first: a racing update waits, then replaces the whole set in turn.
-          await this.core.serviceAccounts.setPersonas(ctx, this.provider, account.id, fields.personaQualifiedNames, tx);
-          const other = await this.core.serviceAccounts.findByName(this.provider.id, fields.displayName, tx.manager);
+          await this.core.principals.setPersonas(ctx, this.provider, account.id, fields.personaQualifiedNames, tx);
+          const other = await this.core.principals.findByName(this.provider.id, fields.displayName, tx.manager);
           if (other && other.id !== account.id) throw conflict(`An Atlan principal named "${fields.displayName}" already exists.`);
           const now = this.core.clock.now();
           await tx.manager.update(
-            ServiceAccountEntity,
+            PrincipalEntity,
             { id: account.id },
             { name: fields.displayName, displayName: fields.displayName, description: fields.description, updatedAt: now },
           );
@@ -254,7 +254,7 @@ export class ApiTokens {
             },
             tx.manager,
           );
-          return (await this.core.serviceAccounts.find(account.id, tx.manager))!;
+          return (await this.core.principals.find(account.id, tx.manager))!;
         }),
       fields.displayName,
     );
@@ -262,13 +262,13 @@ export class ApiTokens {
 
   async delete(ctx: RequestContext, id: string) {
     await this.findToken(id);
-    return this.core.serviceAccounts.delete(ctx, this.provider, id);
+    return this.core.principals.delete(ctx, this.provider, id);
   }
 
   async list(ctx: RequestContext, params: ListParams) {
     await this.core.guard.require(ctx, this.provider, CoreActions.listServiceAccounts);
     const base = this.core.db.manager
-      .createQueryBuilder(ServiceAccountEntity, 'sa')
+      .createQueryBuilder(PrincipalEntity, 'sa')
       .where('sa.provider = :provider AND sa.kind = :kind AND sa.deleted_at IS NULL', { provider: this.provider.id, kind: ATLAN_KINDS.apiToken });
     const totalRecord = await base.clone().getCount();
     const filtered = base.clone();
@@ -294,8 +294,8 @@ export class ApiTokens {
   }
 
   /** A live API token of this provider, or NOT_FOUND. */
-  async findToken(id: string, manager = this.core.db.manager): Promise<ServiceAccountEntity> {
-    const account = await this.core.serviceAccounts.find(id, manager);
+  async findToken(id: string, manager = this.core.db.manager): Promise<PrincipalEntity> {
+    const account = await this.core.principals.find(id, manager);
     if (!account || account.provider !== this.provider.id || account.kind !== ATLAN_KINDS.apiToken) throw notFound('API token');
     return account;
   }

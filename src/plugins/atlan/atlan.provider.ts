@@ -1,9 +1,9 @@
 import { badInput, CoreActions, notFound, type CoreServices } from '../../core';
 import type { ProviderFactory, ProviderPlugin } from '../provider';
 import { ApiTokens, readFields } from './api-tokens';
-import { ATLAN_KINDS, ATLAN_ROLES, AtlanActions, buildPolicy } from './policy';
+import { ATLAN_KINDS, ATLAN_ROLES, AtlanActions, buildPolicy } from './atlan.policy';
 import { Resources } from './resources';
-import { atlanRoutes } from './routes';
+import { atlanRoutes } from './atlan.routes';
 
 /**
  * Atlan: API tokens are actors of their own (a `service_account` of kind `api_token` whose one
@@ -36,7 +36,7 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
         if (!name) throw badInput('user is required: the user name.', { field: 'user' });
         if (input.personaQualifiedNames?.length || input.validitySeconds != null)
           throw badInput('personaQualifiedNames and validitySeconds belong to API tokens; leave out `user` to create one.', { field: 'user' });
-        const [issued] = await core.serviceAccounts.create(
+        const [issued] = await core.principals.create(
           ctx,
           plugin,
           [{ kind: ATLAN_KINDS.user, name, displayName: input.displayName ?? null, email: input.email ?? null, role: input.role ?? '$member', description: input.description ?? null }],
@@ -55,7 +55,7 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
 
     async updateServiceAccount(ctx, id, input) {
       if (input.name != null || input.permissions != null) throw badInput('Atlan API tokens have a displayName, a description and personas to change.', { field: 'name' });
-      const current = await core.serviceAccounts.find(id);
+      const current = await core.principals.find(id);
       const fields = readFields(
         {
           displayName: input.displayName ?? current?.displayName ?? current?.name,
@@ -68,14 +68,14 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
     },
 
     async deleteServiceAccount(ctx, id) {
-      return core.serviceAccounts.delete(ctx, plugin, id);
+      return core.principals.delete(ctx, plugin, id);
     },
 
     /** A user's bearer token, for the user itself (or the operator, standing in for its login). */
     async createAccessToken(ctx, input) {
       if (input.refreshTokenId) throw badInput('Atlan has no refresh tokens: give serviceAccountId (a user).', { field: 'refreshTokenId' });
       const ownerId = input.serviceAccountId ?? (ctx.actor?.kind === 'principal' ? ctx.actor.principalId : null);
-      const owner = ownerId ? await core.serviceAccounts.find(ownerId) : null;
+      const owner = ownerId ? await core.principals.find(ownerId) : null;
       if (!owner || owner.provider !== plugin.id) throw notFound('Service account');
       if (owner.kind !== ATLAN_KINDS.user)
         throw badInput("An API token's value is issued once, when the token is created; create a new API token instead.", { field: 'serviceAccountId' });

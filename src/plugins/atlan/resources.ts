@@ -11,9 +11,9 @@ import {
   type ProviderDescriptor,
   type RequestContext,
 } from '../../core';
-import { ResourceEntity, ServiceAccountEntity, type PersonaPolicy } from '../../entities';
+import { ResourceEntity, PrincipalEntity, type PersonaPolicy } from '../../entities';
 import { looksLikeClientId, normalizeClientId } from './api-tokens';
-import { ATLAN_KINDS, AtlanActions, type AccessFacts, type GrantLevel, type ResourceTarget } from './policy';
+import { ATLAN_KINDS, AtlanActions, type AccessFacts, type GrantLevel, type ResourceTarget } from './atlan.policy';
 
 export type ResourceType = 'connection' | 'collection';
 
@@ -192,12 +192,12 @@ export class Resources implements AccessFacts {
     return this.view(resource);
   }
 
-  private async subject(body: GrantSubject): Promise<ServiceAccountEntity> {
+  private async subject(body: GrantSubject): Promise<PrincipalEntity> {
     const given = (['apiToken', 'clientId', 'username'] as const).filter((k) => body[k] !== undefined && body[k] !== null);
     if (given.length !== 1 || typeof body[given[0]] !== 'string' || !(body[given[0]] as string).trim())
       throw badInput('Name exactly one principal: "apiToken" (the API token\'s value), "clientId" (apikey-…, with or without service-account-) or "username" (a user).', { field: 'body' });
     const value = (body[given[0]] as string).trim();
-    let account: ServiceAccountEntity | null = null;
+    let account: PrincipalEntity | null = null;
     if (given[0] === 'apiToken') {
       let actor: Actor | null = null;
       try {
@@ -207,13 +207,13 @@ export class Resources implements AccessFacts {
       }
       if (!actor || actor.provider !== this.provider.id || actor.principalKind !== ATLAN_KINDS.apiToken)
         throw badInput('apiToken is not a valid, active Atlan API token.', { field: 'apiToken' });
-      account = await this.core.serviceAccounts.find(actor.principalId);
+      account = await this.core.principals.find(actor.principalId);
     } else if (given[0] === 'clientId' || looksLikeClientId(value)) {
-      const found = await this.core.serviceAccounts.findByClientId(normalizeClientId(value));
+      const found = await this.core.principals.findByClientId(normalizeClientId(value));
       account = found && found.provider === this.provider.id && found.kind === ATLAN_KINDS.apiToken ? found : null;
       if (!account) throw badInput(`No Atlan API token has client id "${value}".`, { field: given[0] });
     } else {
-      const found = await this.core.serviceAccounts.findByName(this.provider.id, value);
+      const found = await this.core.principals.findByName(this.provider.id, value);
       account = found && found.kind === ATLAN_KINDS.user ? found : null;
       if (!account) throw badInput(`No Atlan user is named "${value}".`, { field: 'username' });
     }

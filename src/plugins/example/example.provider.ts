@@ -37,7 +37,7 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
     async createServiceAccount(ctx, input) {
       const name = input.name?.trim();
       if (!name) throw badInput('name is required.', { field: 'name' });
-      const [issued] = await core.serviceAccounts.create(ctx, plugin, [
+      const [issued] = await core.principals.create(ctx, plugin, [
         {
           kind: 'service_account',
           name,
@@ -54,7 +54,7 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
 
     async createRefreshToken(ctx, input) {
       const ownerId = input.serviceAccountId ?? ctx.actor?.principalId;
-      const owner = ownerId ? await core.serviceAccounts.find(ownerId) : null;
+      const owner = ownerId ? await core.principals.find(ownerId) : null;
       if (!owner || owner.provider !== plugin.id) throw notFound('Service account');
       return core.tokens.issueRefreshToken(ctx, plugin, owner, input.name);
     },
@@ -63,7 +63,7 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
       if (!input.refreshTokenId) throw badInput('refreshTokenId is required.', { field: 'refreshTokenId' });
       const found = await core.tokens.find(input.refreshTokenId);
       if (!found || found.type !== 'refresh' || found.token.provider !== plugin.id) throw notFound('Refresh token');
-      const owner = await core.serviceAccounts.find(found.token.ownerId);
+      const owner = await core.principals.find(found.token.ownerId);
       if (!owner) throw notFound('Service account');
       return core.tokens.issueAccessToken(ctx, plugin, owner, {
         kind: 'access',

@@ -8,7 +8,7 @@ import {
   TOKEN_ISSUER,
   TOKEN_TYPE,
   type TalendKindValue,
-} from './talend.catalog';
+} from './talend.policy';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
 

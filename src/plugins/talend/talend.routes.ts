@@ -2,7 +2,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import { badInput, conflict, GatewayError, isGatewayError, unauthenticated, type RequestContext } from '../../core';
 import type { AccessTokenEntity } from '../../entities';
 import type { RouteKit } from '../provider';
-import { TalendKind } from './talend.catalog';
+import { TalendKind } from './talend.policy';
 import type { TalendAccount, TalendService } from './talend.service';
 
 const SERVICE_ACCOUNTS = '/account/service-accounts';

@@ -15,7 +15,7 @@ import {
   type ProviderDescriptor,
   type RequestContext,
 } from '../../core';
-import { AccessTokenEntity, ServiceAccountEntity, ServiceAccountPermissionEntity } from '../../entities';
+import { AccessTokenEntity, PrincipalEntity, PrincipalPermissionEntity } from '../../entities';
 import type { AccessTokenInput, ServiceAccountInput } from '../provider';
 import {
   DEFAULT_AUDIENCE,
@@ -29,11 +29,11 @@ import {
   TOKEN_ISSUER,
   TOKEN_TYPE,
   type TalendKindValue,
-} from './talend.catalog';
+} from './talend.policy';
 
 /** A Talend account with its permission ids, as both faces show it. */
 export interface TalendAccount {
-  account: ServiceAccountEntity;
+  account: PrincipalEntity;
   permissions: string[];
 }
 
@@ -64,7 +64,7 @@ export class TalendService {
   // ---- service accounts and users -------------------------------------------------------------
 
   /** `createServiceAccount` (GraphQL) and `POST /account/service-accounts`: `name` makes a service account, `user` a user. */
-  async createAccount(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<ServiceAccountEntity>> {
+  async createAccount(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<PrincipalEntity>> {
     const foreign = FOREIGN_FIELDS.filter((field) => input[field] !== undefined && input[field] !== null);
     if (foreign.length) throw badInput(`Talend accounts have no ${foreign.join(', ')}: send name and permissions (or user and permissions).`, { field: foreign[0] });
     if (input.user != null && input.name != null) throw badInput('Send either name (a service account) or user (a user), not both.', { field: 'user' });
@@ -75,7 +75,7 @@ export class TalendService {
     await this.core.guard.require(ctx, this.provider, action);
     this.assertGrantable(ctx.actor, permissions);
     return this.core.db.transaction(async (tx) => {
-      const [issued] = await this.core.serviceAccounts.create(
+      const [issued] = await this.core.principals.create(
         ctx,
         this.provider,
         [{ kind, name, permissions, secretKind: kind === TalendKind.serviceAccount ? SECRET_KINDS.serviceAccountSecret : undefined }],
@@ -83,7 +83,7 @@ export class TalendService {
       );
       if (kind === TalendKind.serviceAccount) {
         // Talend's `id` is the row's own id: one id for GraphQL, REST, Basic auth and the token's `sub`.
-        await tx.manager.update(ServiceAccountEntity, { id: issued.record.id }, { clientId: issued.record.id });
+        await tx.manager.update(PrincipalEntity, { id: issued.record.id }, { clientId: issued.record.id });
         issued.record.clientId = issued.record.id;
       }
       return issued;
@@ -102,27 +102,27 @@ export class TalendService {
     return this.core.db.transaction(async (tx) => {
       if (!isUuid(id)) throw notFound(kindLabel(kind));
       await tx.manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
-      const account = await this.core.serviceAccounts.find(id, tx.manager);
+      const account = await this.core.principals.find(id, tx.manager);
       if (!this.isOwn(account, kind)) throw notFound(kindLabel(kind));
       const changed: string[] = [];
       if (permissions) {
-        const current = (await tx.manager.find(ServiceAccountPermissionEntity, { where: { serviceAccountId: id } })).map((g) => g.code);
+        const current = (await tx.manager.find(PrincipalPermissionEntity, { where: { serviceAccountId: id } })).map((g) => g.code);
         this.assertGrantable(ctx.actor, permissions.filter((p) => !current.includes(p)));
-        await this.core.serviceAccounts.setPermissions(ctx, this.provider, id, permissions, tx);
+        await this.core.principals.setPermissions(ctx, this.provider, id, permissions, tx);
         changed.push('permissions');
       }
       if (name !== undefined && name !== account.name) {
-        if (await this.core.serviceAccounts.findByName(this.provider.id, name, tx.manager)) throw conflict(`A talend account named "${name}" already exists.`);
+        if (await this.core.principals.findByName(this.provider.id, name, tx.manager)) throw conflict(`A talend account named "${name}" already exists.`);
         account.name = name;
         changed.push('name');
       }
       account.updatedAt = this.core.clock.now();
-      await tx.manager.update(ServiceAccountEntity, { id }, { name: account.name, updatedAt: account.updatedAt });
+      await tx.manager.update(PrincipalEntity, { id }, { name: account.name, updatedAt: account.updatedAt });
       await this.core.audit.record(
         { actor: ctx.actor, action, provider: this.provider.id, target: id, outcome: 'success', origin: ctx.origin, detail: { changed } },
         tx.manager,
       );
-      const grants = await tx.manager.find(ServiceAccountPermissionEntity, { where: { serviceAccountId: id }, order: { code: 'ASC' } });
+      const grants = await tx.manager.find(PrincipalPermissionEntity, { where: { serviceAccountId: id }, order: { code: 'ASC' } });
       return { account, permissions: grants.map((g) => g.code) };
     });
   }
@@ -133,10 +133,10 @@ export class TalendService {
    */
   async deleteAccount(ctx: RequestContext, id: string, only?: TalendKindValue): Promise<{ revokedTokenIds: string[] }> {
     if (only) await this.core.guard.require(ctx, this.provider, this.deleteAction(only), { ownerId: id });
-    const account = isUuid(id) ? await this.core.serviceAccounts.find(id) : null;
+    const account = isUuid(id) ? await this.core.principals.find(id) : null;
     if (!this.isOwn(account, only) || (account.kind !== TalendKind.user && account.kind !== TalendKind.serviceAccount)) throw notFound(kindLabel(only));
     if (!only) await this.core.guard.require(ctx, this.provider, this.deleteAction(account.kind as TalendKindValue), { ownerId: id });
-    const { revokedTokenIds } = await this.core.serviceAccounts.delete(ctx, this.provider, id);
+    const { revokedTokenIds } = await this.core.principals.delete(ctx, this.provider, id);
     return { revokedTokenIds };
   }
 
@@ -144,7 +144,7 @@ export class TalendService {
   async getAccount(ctx: RequestContext, id: string, kind: TalendKindValue): Promise<TalendAccount> {
     const action = kind === TalendKind.user ? TalendActions.readUser : TalendActions.readServiceAccount;
     await this.core.guard.require(ctx, this.provider, action, { ownerId: id });
-    const account = isUuid(id) ? await this.core.serviceAccounts.find(id) : null;
+    const account = isUuid(id) ? await this.core.principals.find(id) : null;
     if (!this.isOwn(account, kind)) throw notFound(kindLabel(kind));
     return { account, permissions: await this.permissionsOf(id) };
   }
@@ -152,10 +152,10 @@ export class TalendService {
   /** Every account of a kind, oldest first, for the REST face's lists. */
   async listAccounts(ctx: RequestContext, kind: TalendKindValue): Promise<TalendAccount[]> {
     await this.core.guard.require(ctx, this.provider, kind === TalendKind.user ? TalendActions.listUsers : TalendActions.listServiceAccounts);
-    const accounts: ServiceAccountEntity[] = [];
+    const accounts: PrincipalEntity[] = [];
     let after: string | null = null;
     for (;;) {
-      const page = await this.core.serviceAccounts.list(ctx, [this.provider], { first: 100, after, kinds: [kind] });
+      const page = await this.core.principals.list(ctx, [this.provider], { first: 100, after, kinds: [kind] });
       accounts.push(...page.nodes);
       if (!page.hasNextPage) break;
       after = page.endCursor;
@@ -193,7 +193,7 @@ export class TalendService {
     // Guessing secrets from one address costs a minute per few tries (shared with bearer failures).
     this.core.authFailures.check(address);
     const pair = parseBasic(authorization);
-    const candidate = await this.core.serviceAccounts.findByClientId(pair ? pair.id.slice(0, 255) : '');
+    const candidate = await this.core.principals.findByClientId(pair ? pair.id.slice(0, 255) : '');
     const account = candidate && this.isOwn(candidate, TalendKind.serviceAccount) && candidate.secretHash ? candidate : null;
     const matches = verifySecret(pair?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
     if (!pair || !account || !matches) {
@@ -230,7 +230,7 @@ export class TalendService {
     const ownerId = input.serviceAccountId ?? (ctx.actor.kind === 'operator' ? null : ctx.actor.principalId);
     if (!ownerId) throw badInput('Say which user the token is for (serviceAccountId).', { field: 'serviceAccountId' });
     await this.core.guard.require(ctx, this.provider, TalendActions.createPersonalToken, { ownerId });
-    const owner = isUuid(ownerId) ? await this.core.serviceAccounts.find(ownerId) : null;
+    const owner = isUuid(ownerId) ? await this.core.principals.find(ownerId) : null;
     if (!this.isOwn(owner)) throw notFound('User');
     if (owner.kind !== TalendKind.user)
       throw badInput('Personal access tokens belong to Talend users; a service account exchanges its id and secret at POST /security/oauth/token.', { field: 'serviceAccountId' });
@@ -301,13 +301,13 @@ export class TalendService {
     return rows[0]?.kind ?? null;
   }
 
-  private async requireUser(userId: string): Promise<ServiceAccountEntity> {
-    const user = isUuid(userId) ? await this.core.serviceAccounts.find(userId) : null;
+  private async requireUser(userId: string): Promise<PrincipalEntity> {
+    const user = isUuid(userId) ? await this.core.principals.find(userId) : null;
     if (!this.isOwn(user, TalendKind.user)) throw notFound('User');
     return user;
   }
 
-  private isOwn(account: ServiceAccountEntity | null | undefined, kind?: TalendKindValue): account is ServiceAccountEntity {
+  private isOwn(account: PrincipalEntity | null | undefined, kind?: TalendKindValue): account is PrincipalEntity {
     return Boolean(account && account.provider === this.provider.id && (!kind || account.kind === kind));
   }
 

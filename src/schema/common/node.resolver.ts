@@ -15,7 +15,7 @@ export class NodeResolver {
     if (!isUuid(id)) return null;
     const account = await ctx.loaders.serviceAccount.load(id);
     if (account && ctx.providers.has(account.provider)) {
-      return ServiceAccount.from(await ctx.core.serviceAccounts.get(ctx, ctx.providers.get(account.provider), id));
+      return ServiceAccount.from(await ctx.core.principals.get(ctx, ctx.providers.get(account.provider), id));
     }
     const found = await ctx.core.tokens.find(id);
     if (found && ctx.providers.has(found.token.provider)) {

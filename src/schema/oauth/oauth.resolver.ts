@@ -1,7 +1,7 @@
 import { Length, Max, Min } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import { badInput } from '../../core';
-import type { ServiceAccountEntity } from '../../entities';
+import type { PrincipalEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 import { ServiceAccount } from '../service-account/service-account.type';
 
@@ -75,7 +75,7 @@ export class RevokeOAuthClientTokensPayload {
   revokedIds: string[];
 }
 
-function clientOf(account: ServiceAccountEntity): OAuthClient {
+function clientOf(account: PrincipalEntity): OAuthClient {
   return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account) };
 }
 

@@ -22,9 +22,9 @@ function maySee(ctx: GraphQLContext, account: ServiceAccount, action: string): P
 
 /** The account an id names; a client id given instead is refused saying which is which. */
 async function findForMutation(ctx: GraphQLContext, id: string) {
-  const account = await ctx.core.serviceAccounts.find(id);
+  const account = await ctx.core.principals.find(id);
   if (account && ctx.providers.has(account.provider)) return account;
-  const byClientId = await ctx.core.serviceAccounts.findByClientId(id);
+  const byClientId = await ctx.core.principals.findByClientId(id);
   if (byClientId) throw badInput(`"${id}" is a client ID; this takes the account's id (a GUID), here ${byClientId.id}.`, { field: 'id' });
   throw notFound('Service account');
 }
@@ -37,7 +37,7 @@ export class ServiceAccountResolver {
     if (!isUuid(id)) return null;
     const account = await ctx.loaders.serviceAccount.load(id);
     if (!account || !ctx.providers.has(account.provider)) return null;
-    return ServiceAccount.from(await ctx.core.serviceAccounts.get(ctx, ctx.providers.get(account.provider), id));
+    return ServiceAccount.from(await ctx.core.principals.get(ctx, ctx.providers.get(account.provider), id));
   }
 
   @Authorized()
@@ -49,7 +49,7 @@ export class ServiceAccountResolver {
     @Ctx() ctx: GraphQLContext,
   ) {
     const providers = provider ? [ctx.providers.get(provider)] : ctx.providers.all();
-    const page = await ctx.core.serviceAccounts.list(ctx, providers, { first, after, explicit: Boolean(provider), kinds: kind ? [kind] : undefined });
+    const page = await ctx.core.principals.list(ctx, providers, { first, after, explicit: Boolean(provider), kinds: kind ? [kind] : undefined });
     return toConnection(page, ServiceAccount.from);
   }
 
@@ -83,7 +83,7 @@ export class ServiceAccountResolver {
     const plugin = ctx.providers.get(account.provider);
     const result = plugin.deleteServiceAccount
       ? await plugin.deleteServiceAccount(ctx, id)
-      : await ctx.core.serviceAccounts.delete(ctx, plugin, id);
+      : await ctx.core.principals.delete(ctx, plugin, id);
     return { deletedServiceAccountId: id, revokedTokenCount: result.revokedTokenIds.length };
   }
 

@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import type { ServiceAccountEntity } from '../../entities';
+import type { PrincipalEntity } from '../../entities';
 import { Node } from '../common/node.interface';
 import { PageInfo } from '../common/page-info.type';
 import { Provider } from '../common/provider.enum';
@@ -49,7 +49,7 @@ export class ServiceAccount extends Node {
   @Field(() => Date, { nullable: true })
   lastUsedAt: Date | null;
 
-  static from(entity: ServiceAccountEntity): ServiceAccount {
+  static from(entity: PrincipalEntity): ServiceAccount {
     return Object.assign(new ServiceAccount(), {
       id: entity.id,
       provider: entity.provider,

@@ -38,7 +38,7 @@ test('create an API service account from the CSV template, then authenticate wit
   const csv = template.replace('SERVER_ADMIN,PasswordHere', `CATALOG_ADMIN,${SERVICE_PASSWORD}`);
   const checked = expectOk(await graphql(t.url, IMPORT, { csv, confirm: false }, undefined, TOKEN)).importServiceAccounts;
   expect(checked).toMatchObject({ confirmed: false, total: 1, valid: 1, errors: [], serviceAccounts: [] });
-  expect(await t.gateway.core.serviceAccounts.findByName('alation', 'apiuser@example.com')).toBeNull();
+  expect(await t.gateway.core.principals.findByName('alation', 'apiuser@example.com')).toBeNull();
 
   // Step 6: confirm.
   const confirmed = expectOk(await graphql(t.url, IMPORT, { csv, confirm: true }, undefined, TOKEN)).importServiceAccounts;

@@ -10,7 +10,7 @@ import {
   type ProviderDescriptor,
   type RequestContext,
 } from '../../../core';
-import { ServiceAccountEntity } from '../../../entities';
+import { PrincipalEntity } from '../../../entities';
 import type { IssuedOAuthClient, OAuthClientInput } from '../../provider';
 import { AlationActions } from '../alation.policy';
 import {
@@ -81,7 +81,7 @@ export class AlationOAuth {
         { field: 'accessTokenLifetimeSeconds' },
       );
     if (typeof input.role !== 'string' || input.role === '') throw badInput('An OAuth client needs the role of its system user.', { field: 'role' });
-    const [issued] = await this.core.serviceAccounts.create(
+    const [issued] = await this.core.principals.create(
       ctx,
       this.provider,
       [
@@ -101,13 +101,13 @@ export class AlationOAuth {
   }
 
   /** A new client secret, shown once; the old one stops at once. Tokens already issued keep their lifetime. */
-  async regenerateSecret(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; clientSecret: string }> {
+  async regenerateSecret(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; clientSecret: string }> {
     // Authorization first: a caller who may not administer clients learns nothing about client ids.
     await this.core.guard.require(ctx, this.provider, AlationActions.regenerateOAuthClientSecret);
     return this.core.db.transaction(async (tx) => {
       const client = await this.clientByClientId(clientId, tx.manager);
       if (!client) throw notFound('OAuth client');
-      const issued = await this.core.serviceAccounts.replaceSecret(ctx, this.provider, client.id, SECRET_KINDS.clientSecret, {
+      const issued = await this.core.principals.replaceSecret(ctx, this.provider, client.id, SECRET_KINDS.clientSecret, {
         action: AlationActions.regenerateOAuthClientSecret,
         tx,
       });
@@ -116,7 +116,7 @@ export class AlationOAuth {
   }
 
   /** Every active token of one client, revoked at once (an event per token on the stream). */
-  async revokeClientTokens(ctx: RequestContext, clientId: string): Promise<{ client: ServiceAccountEntity; revokedIds: string[] }> {
+  async revokeClientTokens(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; revokedIds: string[] }> {
     await this.core.guard.require(ctx, this.provider, AlationActions.revokeOAuthClientTokens);
     const client = await this.clientByClientId(clientId);
     if (!client) throw notFound('OAuth client');
@@ -146,7 +146,7 @@ export class AlationOAuth {
    * The client whose id and secret these are. Unknown ids cost the same lookup and comparison as
    * known ones, and every failure is the same `invalid_client`.
    */
-  async authenticateClient(origin: string, address: string, credentials: ClientCredentials | null): Promise<ServiceAccountEntity> {
+  async authenticateClient(origin: string, address: string, credentials: ClientCredentials | null): Promise<PrincipalEntity> {
     // Guessing secrets from one address costs a minute per few tries (shared with bearer failures).
     this.core.authFailures.check(address);
     const candidate = credentials ? await this.clientByClientId(credentials.clientId.slice(0, 255)) : null;
@@ -161,7 +161,7 @@ export class AlationOAuth {
   }
 
   /** `grant_type=client_credentials`: a signed access token for the client's system user, with the client's lifetime. */
-  async issueToken(origin: string, client: ServiceAccountEntity): Promise<TokenResponse> {
+  async issueToken(origin: string, client: PrincipalEntity): Promise<TokenResponse> {
     const actor = await this.core.credentials.principalActor(client, { id: `client:${client.id}`, expiresAt: null });
     const lifespanSeconds = lifetimeOf(client);
     const issued = await this.core.tokens.issueSignedToken({ actor, origin }, this.provider, client, {
@@ -202,7 +202,7 @@ export class AlationOAuth {
    * refused by keygate at once). Anything else (unknown, invalid, already revoked or expired,
    * another client's) changes nothing and is not an error.
    */
-  async revoke(origin: string, client: ServiceAccountEntity, token: string): Promise<void> {
+  async revoke(origin: string, client: PrincipalEntity, token: string): Promise<void> {
     const found = await this.activeToken(token);
     if (!found || found.tokenId === null || found.ownerId !== client.id) return;
     const actor = await this.core.credentials.principalActor(client, { id: `client:${client.id}`, expiresAt: null });
@@ -218,21 +218,21 @@ export class AlationOAuth {
     const row = await this.core.tokens.findByJti(claims.jti);
     if (!row || row.provider !== this.provider.id || row.kind !== OAUTH_TOKEN_KIND || row.ownerId !== claims.sub) return null;
     if (this.core.tokens.status(row) !== 'ACTIVE') return null;
-    const owner = await this.core.serviceAccounts.find(row.ownerId);
+    const owner = await this.core.principals.find(row.ownerId);
     if (!owner || owner.provider !== this.provider.id || owner.kind !== OAUTH_CLIENT_KIND) return null;
     return { claims, tokenId: row.id, ownerId: owner.id };
   }
 
   /** A live OAuth client of this provider by its client id, or null. */
-  private async clientByClientId(clientId: string, manager: EntityManager = this.core.db.manager): Promise<ServiceAccountEntity | null> {
+  private async clientByClientId(clientId: string, manager: EntityManager = this.core.db.manager): Promise<PrincipalEntity | null> {
     if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 255) return null;
-    const account = await this.core.serviceAccounts.findByClientId(clientId, manager);
+    const account = await this.core.principals.findByClientId(clientId, manager);
     return account && account.provider === this.provider.id && account.kind === OAUTH_CLIENT_KIND ? account : null;
   }
 }
 
 /** The client's access-token lifetime; a stored value out of bounds (hand-edited) falls back to the shortest. */
-function lifetimeOf(client: ServiceAccountEntity): number {
+function lifetimeOf(client: PrincipalEntity): number {
   const value = Number(client.attributes?.accessTokenLifetimeSeconds);
   return Number.isInteger(value) && value >= MIN_TOKEN_LIFETIME_SECONDS && value <= MAX_TOKEN_LIFETIME_SECONDS ? value : MIN_TOKEN_LIFETIME_SECONDS;
 }

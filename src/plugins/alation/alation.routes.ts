@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response, Router } from 'express';
 import { badInput, forbidden, GatewayError, isGatewayError, notFound, unauthenticated, type RequestContext } from '../../core';
-import type { AccessTokenEntity, RefreshTokenEntity, ServiceAccountEntity } from '../../entities';
+import type { AccessTokenEntity, RefreshTokenEntity, PrincipalEntity } from '../../entities';
 import type { RouteKit } from '../provider';
 import type { AlationProvider } from './alation.provider';
 import { ALATION_MESSAGES } from './alation.policy';
@@ -43,12 +43,12 @@ export function alationRoutes(router: Router, kit: RouteKit, plugin: AlationProv
   };
 
   const ownerOf = async (ownerId: string) => {
-    const owner = await core.serviceAccounts.find(ownerId);
+    const owner = await core.principals.find(ownerId);
     if (!owner) throw notFound('User');
     return owner;
   };
 
-  const refreshBody = (token: RefreshTokenEntity, owner: ServiceAccountEntity) => ({
+  const refreshBody = (token: RefreshTokenEntity, owner: PrincipalEntity) => ({
     user_id: Number(owner.number),
     created_at: vendorTime(token.createdAt),
     name: token.name,
@@ -57,7 +57,7 @@ export function alationRoutes(router: Router, kit: RouteKit, plugin: AlationProv
     last_used_at: vendorTime(token.lastUsedAt),
   });
 
-  const accessBody = (token: AccessTokenEntity, owner: ServiceAccountEntity) => ({
+  const accessBody = (token: AccessTokenEntity, owner: PrincipalEntity) => ({
     user_id: Number(owner.number),
     created_at: vendorTime(token.createdAt),
     token_expires_at: vendorTime(token.expiresAt),
@@ -109,9 +109,9 @@ export function alationRoutes(router: Router, kit: RouteKit, plugin: AlationProv
     const ctx = await kit.context(req);
     if (!ctx.actor) throw unauthenticated();
     const body = readBody(req, { user_id: optionalUser ? 'userId?' : 'userId' });
-    let user: ServiceAccountEntity | null;
+    let user: PrincipalEntity | null;
     if (body.user_id !== undefined) user = await plugin.findUser(body.user_id);
-    else if (ctx.actor.provider === plugin.id) user = await core.serviceAccounts.find(ctx.actor.principalId);
+    else if (ctx.actor.provider === plugin.id) user = await core.principals.find(ctx.actor.principalId);
     else if (ctx.actor.kind === 'operator') throw badInput('user_id is required for the operator.', { errors: [{ field: 'user_id', message: 'This field is required.' }] });
     else throw forbidden('These routes are for Alation users (and the operator).');
     if (!user) throw notFound('User');

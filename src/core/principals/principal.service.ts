@@ -4,9 +4,9 @@ import {
   PermissionEntity,
   PersonaEntity,
   RefreshTokenEntity,
-  ServiceAccountEntity,
-  ServiceAccountPermissionEntity,
-  ServiceAccountPersonaEntity,
+  PrincipalEntity,
+  PrincipalPermissionEntity,
+  PrincipalPersonaEntity,
 } from '../../entities';
 import type { AuditService } from '../audit';
 import { CoreActions, type AccessGuard } from '../authz';
@@ -16,9 +16,9 @@ import type { Database, Transaction } from '../database';
 import { badInput, conflict, notFound } from '../errors';
 import type { EventService, NewTokenEvent } from '../events';
 import { generateSecret, hashPassword, hashSecret, type Issued, type SecretKind } from '../secrets';
-import { emptyPage, isUuid, keysetPage, visibleProviders, type Page } from './pagination';
+import { emptyPage, isUuid, keysetPage, visibleProviders, type Page } from '../services/pagination';
 
-export interface NewServiceAccount {
+export interface NewPrincipal {
   kind: string;
   name: string;
   displayName?: string | null;
@@ -40,7 +40,7 @@ export interface NewServiceAccount {
 }
 
 
-export class ServiceAccountService {
+export class PrincipalService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -53,9 +53,9 @@ export class ServiceAccountService {
   async create(
     ctx: RequestContext,
     provider: ProviderDescriptor,
-    inputs: readonly NewServiceAccount[],
+    inputs: readonly NewPrincipal[],
     options: { action?: string; tx?: Transaction } = {},
-  ): Promise<Issued<ServiceAccountEntity>[]> {
+  ): Promise<Issued<PrincipalEntity>[]> {
     const action = options.action ?? CoreActions.createServiceAccount;
     await this.guard.require(ctx, provider, action);
     this.validateRoles(provider, inputs);
@@ -68,11 +68,11 @@ export class ServiceAccountService {
       const personaIdsByName = await this.resolvePersonas(manager, provider, inputs.flatMap((i) => i.personaQualifiedNames ?? []));
       await this.assertNamesFree(manager, provider.id, inputs.map((i) => i.name));
       const now = this.clock.now();
-      const issued: Issued<ServiceAccountEntity>[] = [];
+      const issued: Issued<PrincipalEntity>[] = [];
       const rows = inputs.map((input, index) => {
         const secret = input.secretKind ? generateSecret(input.secretKind) : null;
         issued.push({ record: undefined as never, secret });
-        return manager.create(ServiceAccountEntity, {
+        return manager.create(PrincipalEntity, {
           provider: provider.id,
           kind: input.kind,
           name: input.name,
@@ -91,9 +91,9 @@ export class ServiceAccountService {
           createdBy: ctx.actor?.name ?? null,
         });
       });
-      const saved: ServiceAccountEntity[] = [];
+      const saved: PrincipalEntity[] = [];
       for (let start = 0; start < rows.length; start += 500) {
-        saved.push(...(await manager.save(ServiceAccountEntity, rows.slice(start, start + 500), { reload: true })));
+        saved.push(...(await manager.save(PrincipalEntity, rows.slice(start, start + 500), { reload: true })));
       }
       const permissionRows = saved.flatMap((account, i) =>
         [...new Set(inputs[i].permissions ?? [])].map((code) => ({ serviceAccountId: account.id, code })),
@@ -105,8 +105,8 @@ export class ServiceAccountService {
           createdAt: now,
         })),
       );
-      if (permissionRows.length) await manager.insert(ServiceAccountPermissionEntity, permissionRows);
-      if (personaRows.length) await manager.insert(ServiceAccountPersonaEntity, personaRows);
+      if (permissionRows.length) await manager.insert(PrincipalPermissionEntity, permissionRows);
+      if (personaRows.length) await manager.insert(PrincipalPersonaEntity, personaRows);
       await this.events.append(
         tx,
         ctx.actor,
@@ -129,7 +129,7 @@ export class ServiceAccountService {
     return options.tx ? run(options.tx) : this.db.transaction(run);
   }
 
-  async get(ctx: RequestContext, provider: ProviderDescriptor, id: string): Promise<ServiceAccountEntity> {
+  async get(ctx: RequestContext, provider: ProviderDescriptor, id: string): Promise<PrincipalEntity> {
     const account = await this.find(id);
     if (!account || account.provider !== provider.id) throw notFound('Service account');
     await this.guard.require(ctx, provider, CoreActions.readServiceAccount, { ownerId: account.id, ownerKind: account.kind });
@@ -137,33 +137,33 @@ export class ServiceAccountService {
   }
 
   /** Unchecked lookup for the schema's loaders and the providers' own flows. */
-  async find(id: string, manager: EntityManager = this.db.manager): Promise<ServiceAccountEntity | null> {
+  async find(id: string, manager: EntityManager = this.db.manager): Promise<PrincipalEntity | null> {
     if (!isUuid(id)) return null;
-    return manager.findOne(ServiceAccountEntity, { where: { id, deletedAt: IsNull() } });
+    return manager.findOne(PrincipalEntity, { where: { id, deletedAt: IsNull() } });
   }
 
   async findByName(providerId: string, name: string, manager: EntityManager = this.db.manager) {
-    return manager.findOne(ServiceAccountEntity, { where: { provider: providerId, name, deletedAt: IsNull() } });
+    return manager.findOne(PrincipalEntity, { where: { provider: providerId, name, deletedAt: IsNull() } });
   }
 
   async findByNumber(providerId: string, number: number | string, manager: EntityManager = this.db.manager) {
     if (!/^\d{1,18}$/.test(String(number))) return null;
-    return manager.findOne(ServiceAccountEntity, { where: { provider: providerId, number: String(number), deletedAt: IsNull() } });
+    return manager.findOne(PrincipalEntity, { where: { provider: providerId, number: String(number), deletedAt: IsNull() } });
   }
 
   async findByClientId(clientId: string, manager: EntityManager = this.db.manager) {
-    return manager.findOne(ServiceAccountEntity, { where: { clientId, deletedAt: IsNull() } });
+    return manager.findOne(PrincipalEntity, { where: { clientId, deletedAt: IsNull() } });
   }
 
   async list(
     ctx: RequestContext,
     providers: ProviderDescriptor[],
     args: { first?: number | null; after?: string | null; kinds?: readonly string[]; explicit?: boolean },
-  ): Promise<Page<ServiceAccountEntity>> {
+  ): Promise<Page<PrincipalEntity>> {
     const visible = await visibleProviders(ctx, this.guard, providers, CoreActions.listServiceAccounts, Boolean(args.explicit));
     if (visible.length === 0) return emptyPage();
     const qb = this.db.manager
-      .createQueryBuilder(ServiceAccountEntity, 'sa')
+      .createQueryBuilder(PrincipalEntity, 'sa')
       .where('sa.provider IN (:...providers)', { providers: visible })
       .andWhere('sa.deleted_at IS NULL');
     if (args.kinds?.length) qb.andWhere('sa.kind IN (:...kinds)', { kinds: args.kinds });
@@ -180,7 +180,7 @@ export class ServiceAccountService {
       const revokedBy = ctx.actor?.name ?? 'operator';
       const locked = await tx.manager
         .createQueryBuilder()
-        .update(ServiceAccountEntity)
+        .update(PrincipalEntity)
         .set({ deletedAt: now, updatedAt: now, clientId: null })
         .where('id = :id AND deleted_at IS NULL', { id })
         .execute();
@@ -221,13 +221,13 @@ export class ServiceAccountService {
     id: string,
     kind: SecretKind,
     options: { action: string; tx?: Transaction },
-  ): Promise<Issued<ServiceAccountEntity>> {
+  ): Promise<Issued<PrincipalEntity>> {
     const run = async (tx: Transaction) => {
       const [locked] = await tx.manager.query('SELECT id FROM service_account WHERE id = $1 AND provider = $2 AND deleted_at IS NULL FOR UPDATE', [id, provider.id]);
       if (!locked) throw notFound('Service account');
       await this.guard.require(ctx, provider, options.action, { ownerId: id });
       const secret = generateSecret(kind);
-      await tx.manager.update(ServiceAccountEntity, { id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
+      await tx.manager.update(PrincipalEntity, { id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
       await this.events.append(tx, ctx.actor, [{ provider: provider.id, kind: 'SECRET_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id }]);
       await this.audit.record({ actor: ctx.actor, action: options.action, provider: provider.id, target: id, outcome: 'success', origin: ctx.origin }, tx.manager);
       return { record: (await this.find(id, tx.manager))!, secret };
@@ -240,10 +240,10 @@ export class ServiceAccountService {
     const { manager } = tx;
     await manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
     const byName = await this.resolvePersonas(manager, provider, qualifiedNames);
-    await manager.delete(ServiceAccountPersonaEntity, { serviceAccountId: id });
+    await manager.delete(PrincipalPersonaEntity, { serviceAccountId: id });
     const now = this.clock.now();
     const rows = [...byName.values()].map((personaId) => ({ serviceAccountId: id, personaId, createdAt: now }));
-    if (rows.length) await manager.insert(ServiceAccountPersonaEntity, rows);
+    if (rows.length) await manager.insert(PrincipalPersonaEntity, rows);
     await this.events.append(tx, ctx.actor, [
       { provider: provider.id, kind: 'PERSONAS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id },
     ]);
@@ -254,15 +254,15 @@ export class ServiceAccountService {
     const { manager } = tx;
     await manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
     await this.assertPermissionsExist(manager, provider, codes);
-    await manager.delete(ServiceAccountPermissionEntity, { serviceAccountId: id });
+    await manager.delete(PrincipalPermissionEntity, { serviceAccountId: id });
     const unique = [...new Set(codes)];
-    if (unique.length) await manager.insert(ServiceAccountPermissionEntity, unique.map((code) => ({ serviceAccountId: id, code })));
+    if (unique.length) await manager.insert(PrincipalPermissionEntity, unique.map((code) => ({ serviceAccountId: id, code })));
     await this.events.append(tx, ctx.actor, [
       { provider: provider.id, kind: 'PERMISSIONS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id },
     ]);
   }
 
-  private validateRoles(provider: ProviderDescriptor, inputs: readonly NewServiceAccount[]) {
+  private validateRoles(provider: ProviderDescriptor, inputs: readonly NewPrincipal[]) {
     const roles = provider.catalog?.roles;
     if (!roles) return;
     for (const input of inputs) {
@@ -298,7 +298,7 @@ export class ServiceAccountService {
       seen.add(name);
     }
     for (let start = 0; start < names.length; start += 1000) {
-      const taken = await manager.find(ServiceAccountEntity, {
+      const taken = await manager.find(PrincipalEntity, {
         select: { name: true },
         where: { provider: providerId, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() },
       });

@@ -7,7 +7,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'service_account' })
 @Index('service_account_provider_name', ['provider', 'name'], { unique: true, where: 'deleted_at IS NULL' })
-export class ServiceAccountEntity {
+export class PrincipalEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;
 
