@@ -65,7 +65,7 @@ async function main(argv: string[]): Promise<number> {
         process.stderr.write(`keygate import: no CSV import for provider "${provider ?? ''}". Known: alation.\n`);
         return 2;
       }
-      const { runAlationImport } = await import('./plugins/alation/import-command.js');
+      const { runAlationImport } = await import('./server/import-command.js');
       return runAlationImport(rest, { config: loadConfig(), stdout: process.stdout, stderr: process.stderr });
     }
     case 'help':

@@ -9,9 +9,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { systemClock, CoreServices, Database, GatewayError, isGatewayError, MasterKey, type Actor, type Clock, type RequestContext } from '../core';
+import { systemClock, CoreServices, Database, GatewayError, isGatewayError, MasterKey, type Clock } from '../core';
 import type { GatewayConfig } from '../config';
 import type { ProviderFactory } from '../plugins/provider';
+import type { RouteDeclaration } from '../plugins/route-kit';
 import { defaultProviders, ProviderRegistry } from '../plugins/registry';
 import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
@@ -19,6 +20,7 @@ import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { formatError } from './errors';
 import { createLogger, type Logger } from './logger';
+import { contextOf, ExpressRouteKit } from './route-kit';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -47,8 +49,21 @@ function masterKeyFor(config: GatewayConfig, db: Database, logger: Logger): () =
   };
 }
 
-function originOf(req: Request, face: string): string {
-  return `${face} ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+/**
+ * Core and the providers of one gateway, on an open and migrated database: what `Gateway.start`
+ * serves. The one place they are put together (and started) for serving.
+ */
+export async function createServices(config: GatewayConfig, db: Database, options: { clock: Clock; logger: Logger; providers?: readonly ProviderFactory[] }) {
+  const core = new CoreServices(db, options.clock, {
+    lifespanOverrides: config.lifespans,
+    masterKey: masterKeyFor(config, db, options.logger),
+    authFailuresPerMinute: config.authFailuresPerMinute,
+  });
+  const registry = new ProviderRegistry(options.providers ?? defaultProviders, core);
+  await registry.init();
+  await core.start({ expirySweepSeconds: config.expirySweepSeconds });
+  if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
+  return { core, registry };
 }
 
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
@@ -65,6 +80,8 @@ export class Gateway {
     readonly db: Database,
     readonly core: CoreServices,
     readonly providers: ProviderRegistry,
+    /** Every REST route the providers declared (method, path, summary). */
+    readonly routes: readonly RouteDeclaration[],
     readonly schema: GraphQLSchema,
     readonly httpServer: Server,
     readonly logger: Logger,
@@ -86,13 +103,9 @@ export class Gateway {
     try {
       const applied = await db.migrate();
       if (applied.length) logger.info('migrations applied', { migrations: applied });
-      core = new CoreServices(db, clock, { lifespanOverrides: config.lifespans, masterKey: masterKeyFor(config, db, logger), authFailuresPerMinute: config.authFailuresPerMinute });
-      const providers = new ProviderRegistry(options.providers ?? defaultProviders, core);
-      await core.catalog.syncPermissions(providers.all());
-      for (const plugin of providers.all()) if (plugin.verifyBearer) core.credentials.addVerifier(plugin.verifyBearer);
-      await providers.init();
-      await core.start({ expirySweepSeconds: config.expirySweepSeconds });
-      if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
+      const services = await createServices(config, db, { clock, logger, providers: options.providers });
+      core = services.core;
+      const providers = services.registry;
       const schema = await buildGatewaySchema(providers.ids());
       return await Gateway.serve(config, db, core, providers, schema, logger);
     } catch (error) {
@@ -107,19 +120,6 @@ export class Gateway {
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback');
     const httpServer = createServer(app);
-
-    /** The request's actor; an address with too many failed authentications is refused for a while. */
-    const actorOf = async (req: Request): Promise<Actor | null> => {
-      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      core.authFailures.check(address);
-      try {
-        return await core.credentials.resolveHeaders(req.headers);
-      } catch (error) {
-        if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') core.authFailures.fail(address);
-        throw error;
-      }
-    };
-    const contextFor = async (req: Request, face: string): Promise<RequestContext> => ({ actor: await actorOf(req), origin: originOf(req, face) });
 
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/readyz', async (_req, res) => {
@@ -142,20 +142,16 @@ export class Gateway {
       }
     });
 
+    // Each provider declares its REST face on a kit of its own; the declarations stay enumerable.
     const rest = express.Router();
-    rest.use(express.json({ limit: config.maxBodyBytes }));
-    rest.use(express.urlencoded({ extended: false, limit: config.maxBodyBytes }));
+    const routes: RouteDeclaration[] = [];
     for (const plugin of providers.all()) {
-      plugin.routes?.(rest, {
-        core,
-        context: (req) => contextFor(req, 'rest'),
-        origin: (req) => originOf(req, 'rest'),
-        logger,
-        actorFor: (value: string): Promise<Actor> => core.credentials.resolve(value),
-      });
+      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger, maxBodyBytes: config.maxBodyBytes });
+      plugin.routes?.(kit);
+      routes.push(...kit.declared());
     }
 
-    const { dispose: closeWs, server: wsServer } = attachSubscriptions({ httpServer, schema, core, providers, logger });
+    const { dispose: closeWs, server: wsServer } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
 
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
@@ -172,14 +168,12 @@ export class Gateway {
       express.json({ limit: config.maxBodyBytes }),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
-          let actor: Actor | null;
           try {
-            actor = await actorOf(req);
+            return { ...(await contextOf(core, req, 'graphql', 'optional')), core, registry: providers, loaders: createLoaders(core) };
           } catch (error) {
             if (isGatewayError(error)) throw edgeError(error);
             throw error;
           }
-          return { actor, origin: originOf(req, 'graphql'), core, providers, loaders: createLoaders(core) };
         },
       }),
     );
@@ -207,7 +201,7 @@ export class Gateway {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
-    const gateway = new Gateway(config, db, core, providers, schema, httpServer, logger, apollo, async () => {
+    const gateway = new Gateway(config, db, core, providers, routes, schema, httpServer, logger, apollo, async () => {
       await closeWs();
       wsServer.close();
     });

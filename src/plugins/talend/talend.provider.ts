@@ -1,14 +1,6 @@
-import { badInput, notFound, type CoreServices } from '../../core';
+import { badInput, type CoreServices } from '../../core';
 import type { ProviderFactory, ProviderPlugin } from '../provider';
-import {
-  SERVICE_ACCOUNT_TOKEN_SECONDS,
-  TALEND_PERMISSIONS,
-  TalendLifespan,
-  talendPolicy,
-  TOKEN_ISSUER,
-  TOKEN_TYPE,
-  type TalendKindValue,
-} from './talend.policy';
+import { SERVICE_ACCOUNT_TOKEN_SECONDS, TALEND_PERMISSIONS, TalendKind, TalendLifespan, talendPolicy, TOKEN_ISSUER, TOKEN_TYPE } from './talend.policy';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
 
@@ -24,12 +16,12 @@ export const createTalendProvider: ProviderFactory = (core: CoreServices): Provi
   const plugin: ProviderPlugin = {
     id: 'talend',
     displayName: 'Talend',
-    catalog: { permissions: TALEND_PERMISSIONS },
+    catalog: { permissions: TALEND_PERMISSIONS, kinds: [TalendKind.user, TalendKind.serviceAccount] },
     lifespans: {
       [TalendLifespan.serviceAccountToken]: SERVICE_ACCOUNT_TOKEN_SECONDS,
       [TalendLifespan.personal]: null,
     },
-    policy: talendPolicy((id) => talend().kindOf(id)),
+    policy: talendPolicy(async (id) => (await core.principals.find(id))?.kind ?? null),
 
     init() {
       // The gateway accepts the tokens this plugin signs as bearer credentials; the jti row makes
@@ -37,21 +29,19 @@ export const createTalendProvider: ProviderFactory = (core: CoreServices): Provi
       core.credentials.acceptSignedTokens({ issuer: TOKEN_ISSUER, type: TOKEN_TYPE });
     },
 
+    kindOf: (input) => talend().kindOf(input),
     createServiceAccount: (ctx, input) => talend().createAccount(ctx, input),
-    deleteServiceAccount: (ctx, id) => talend().deleteAccount(ctx, id),
-    async updateServiceAccount(ctx, id, input) {
+    updateServiceAccount(ctx, account, input) {
       if (input.displayName != null || input.description != null || input.personaQualifiedNames != null)
         throw badInput('Talend accounts have a name and permissions to change.', { field: 'displayName' });
-      const kind = await talend().kindOf(id);
-      if (!kind) throw notFound('Service account');
-      const { account } = await talend().updateAccount(ctx, id, kind as TalendKindValue, { name: input.name ?? undefined, permissions: input.permissions ?? undefined });
-      return account;
+      return talend().updateAccount(ctx, account, { name: input.name, permissions: input.permissions });
     },
-    createAccessToken: (ctx, input) => talend().createPersonalToken(ctx, input),
+    createAccessToken(ctx, owner, input, refreshToken) {
+      if (refreshToken || input.refreshTokenId) throw badInput('Talend has no refresh tokens: a personal access token is created for a user directly.', { field: 'refreshTokenId' });
+      return talend().createPersonalToken(ctx, owner, input);
+    },
 
-    routes(router, kit) {
-      registerTalendRoutes(router, kit, talend());
-    },
+    routes: (kit) => registerTalendRoutes(kit, talend()),
   };
   return plugin;
 };

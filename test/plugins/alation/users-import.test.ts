@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAlationImport } from '../../../src/plugins/alation/import-command';
+import { runAlationImport } from '../../../src/server/import-command';
 import { createTestDatabase, onPostgres } from '../../support/database';
 import { startTestGateway, type TestGateway, OPERATOR_TOKEN } from '../../support/gateway';
 import { codes, expectOk, graphql } from '../../support/graphql';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import type { GatewayConfig } from '../../config';
-import { CoreServices, Database, systemClock, type Clock } from '../../core';
-import type { ImportResult } from '../provider';
-import { createAlationProvider } from './alation.provider';
-import type { ImportPhase } from './import';
+import type { GatewayConfig } from '../config';
+import { CoreServices, Database, systemClock, type Clock } from '../core';
+import { createAlationProvider } from '../plugins/alation/alation.provider';
+import type { ImportPhase, ImportResult } from '../plugins/provider';
+import { ProviderRegistry } from '../plugins/registry';
 
 export const IMPORT_USAGE = `Usage: keygate import alation <file.csv> [--confirm]
 
@@ -71,14 +71,14 @@ export async function runAlationImport(args: string[], io: ImportCommandIO): Pro
   try {
     await db.migrate();
     const core = new CoreServices(db, io.clock ?? systemClock, { lifespanOverrides: io.config.lifespans });
-    const plugin = createAlationProvider(core);
+    const registry = new ProviderRegistry([createAlationProvider], core);
     const actor = await core.credentials.operator();
     const rows = csv.split('\n').length - 1;
     const bar = rows >= PROGRESS_MIN_ROWS ? progressBar(io.stderr) : null;
     const started = Date.now();
     let result: ImportResult;
     try {
-      result = await plugin.importServiceAccounts({ actor, origin: 'cli' }, csv, confirm, { onProgress: bar ? (...a) => bar.update(...a) : undefined });
+      result = await registry.importServiceAccounts({ actor, origin: 'cli' }, 'alation', csv, confirm, { onProgress: bar ? (...a) => bar.update(...a) : undefined });
     } finally {
       bar?.end();
     }
