@@ -9,7 +9,7 @@ const src = (dir) => `./src/${dir}`;
 const vendors = ['alation', 'atlan', 'talend', 'example'];
 
 module.exports = tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'test/generated/**', 'console/**', 'tools/**', 'bin/**', '*.js', '*.cjs', 'coverage/**'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'test/generated/**', 'console/**', 'tools/**', 'bin/**', '**/*.js', '**/*.cjs', 'coverage/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -18,6 +18,7 @@ module.exports = tseslint.config(
     settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js'] } } },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
+      'no-control-regex': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       'import-x/no-restricted-paths': [
         'error',

@@ -24,6 +24,8 @@ export interface Requirement {
   anyPrincipal?: boolean;
   /** Whatever else the provider decides, e.g. a grant on a connection. */
   check?: (actor: Actor, target: AuthorizationTarget | undefined) => boolean | Promise<boolean>;
+  /** What `check` asks for, in words, for the refusal's message. */
+  describe?: (target: AuthorizationTarget | undefined) => string;
 }
 
 export type Policy = Readonly<Record<string, Requirement>>;

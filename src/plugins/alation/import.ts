@@ -8,7 +8,7 @@ import { validateUserFields, type AlationUserFields } from './user-fields';
 export const CSV_COLUMNS = ['user', 'display_name', 'email', 'title', 'role', 'password'] as const;
 const REQUIRED_COLUMNS = ['user', 'email', 'role'];
 export const MAX_IMPORT_ROWS = 50_000;
-/** Rows per `principals.create` call inside the one transaction (keeps every INSERT under PostgreSQL's bind-parameter limit). */
+/** Rows per `principals.create` call inside the one transaction (keeps every statement under PostgreSQL's bind-parameter limit). */
 const WRITE_CHUNK = 2_000;
 
 

@@ -69,17 +69,19 @@ export function talendPolicy(kindOf: (principalId: string) => Promise<string | n
     if (typeof target?.ownerKind === 'string') return manages(actor, target.ownerKind);
     return target?.ownerId ? manages(actor, await kindOf(target.ownerId)) : false;
   };
-  const managesKinds = (actor: Actor, target: AuthorizationTarget | undefined) => {
-    const kinds = Array.isArray(target?.kinds) && target.kinds.length ? (target.kinds as string[]) : ALL_KINDS;
-    return kinds.every((kind) => manages(actor, kind));
-  };
-  const principalOrManager = { self: true, check: managesTarget };
+  const managesKinds = (actor: Actor, target: AuthorizationTarget | undefined) => kindsOf(target).every((kind) => manages(actor, kind));
+  const kindsOf = (target: AuthorizationTarget | undefined) => (Array.isArray(target?.kinds) && target.kinds.length ? (target.kinds as string[]) : ALL_KINDS);
+  const needed = (kinds: readonly string[]) => `permission ${kinds.map((kind) => managingPermission(kind) ?? 'the operator').join(' and ')}`;
+  const describeTarget = (target: AuthorizationTarget | undefined) =>
+    typeof target?.ownerKind === 'string' ? needed([target.ownerKind]) : `permission ${SA} (service accounts) or ${USERS} (users)`;
+  const onTarget = { check: managesTarget, describe: describeTarget };
+  const principalOrManager = { self: true, ...onTarget };
   return {
-    [Acts.createServiceAccount]: { check: managesTarget },
-    [Acts.listServiceAccounts]: { check: managesKinds },
+    [Acts.createServiceAccount]: onTarget,
+    [Acts.listServiceAccounts]: { check: managesKinds, describe: (target) => needed(kindsOf(target)) },
     [Acts.getServiceAccount]: principalOrManager,
-    [Acts.updateServiceAccount]: { check: managesTarget },
-    [Acts.deleteServiceAccount]: { check: managesTarget },
+    [Acts.updateServiceAccount]: onTarget,
+    [Acts.deleteServiceAccount]: onTarget,
     [Acts.createAccessToken]: { self: true },
     [Acts.readTokens]: principalOrManager,
     [Acts.revokeToken]: principalOrManager,
