@@ -18,6 +18,7 @@ import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { formatError } from './errors';
+import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createLogger, type Logger } from './logger';
 import { attachSubscriptions } from './subscriptions';
 
@@ -162,8 +163,9 @@ export class Gateway {
       validationRules: gatewayValidationRules,
       introspection: true,
       includeStacktraceInErrorResponses: false,
+      csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestErrorStatusPlugin],
     });
     await apollo.start();
 
