@@ -18,6 +18,7 @@ import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { formatError } from './errors';
+import { mountOAuthDiscovery } from './oauth-discovery';
 import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createLogger, type Logger } from './logger';
 import { attachSubscriptions } from './subscriptions';
@@ -50,6 +51,20 @@ function masterKeyFor(config: GatewayConfig, db: Database, logger: Logger): () =
 
 function originOf(req: Request, face: string): string {
   return `${face} ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+}
+
+/**
+ * `KEYGATE_PUBLIC_URL`, else `http://localhost:<port>` (the bound address when HOST names one). A
+ * configured URL with port 0 follows the socket: port 0 means "pick one".
+ */
+function publicUrlFor(config: GatewayConfig, address: AddressInfo): string {
+  if (config.publicUrl) {
+    const url = new URL(config.publicUrl);
+    if (url.port === '0') url.port = String(address.port);
+    return url.toString().replace(/\/+$/, '');
+  }
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${address.port}`;
 }
 
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
@@ -143,6 +158,8 @@ export class Gateway {
       }
     });
 
+    mountOAuthDiscovery(app, core.publicUrl, () => core.issuers.all());
+
     const rest = express.Router();
     rest.use(express.json({ limit: config.maxBodyBytes }));
     rest.use(express.urlencoded({ extended: false, limit: config.maxBodyBytes }));
@@ -209,6 +226,7 @@ export class Gateway {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
     const gateway = new Gateway(config, db, core, providers, schema, httpServer, logger, apollo, async () => {
       await closeWs();
       wsServer.close();

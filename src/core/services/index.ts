@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { CredentialService } from '../credentials';
 import type { Database } from '../database';
 import { FailureLimiter } from '../rate-limit';
-import { MasterKey, SigningService } from '../signing';
+import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
 import { EventService } from '../events';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
@@ -35,6 +35,10 @@ export class CoreServices {
   readonly signing: SigningService;
   /** Failed authentications per key (address, or a provider's user name): the edge and providers share it. */
   readonly authFailures: FailureLimiter;
+  /** The gateway's base URL as clients reach it; token issuers are URLs under it. */
+  readonly publicUrl = new PublicUrl();
+  /** Token issuers (URLs under the public URL) that providers declare, with their endpoints. */
+  readonly issuers = new TokenIssuers(this.publicUrl);
   private sweeper?: NodeJS.Timeout;
 
   constructor(
