@@ -18,6 +18,8 @@ export interface GatewayConfig {
   /** How often expired tokens get their EXPIRED event; 0 turns the sweeper off. */
   expirySweepSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** The base URL clients use (`KEYGATE_PUBLIC_URL`); unset, `http://localhost:<port>`. OAuth issuers are built from it. */
+  publicUrl?: string;
 }
 
 function int(value: string | undefined, fallback: number, name: string): number {
@@ -39,6 +41,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
   }
   const logLevel = (env.KEYGATE_LOG_LEVEL ?? 'info') as GatewayConfig['logLevel'];
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new Error(`KEYGATE_LOG_LEVEL "${logLevel}" is not a level.`);
+  let publicUrl: string | undefined;
+  if (env.KEYGATE_PUBLIC_URL) {
+    let url: URL | undefined;
+    try {
+      url = new URL(env.KEYGATE_PUBLIC_URL);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash)
+      throw new Error('KEYGATE_PUBLIC_URL must be an absolute http:// or https:// URL without credentials, query or fragment, e.g. https://keygate.example.com.');
+    publicUrl = url.toString().replace(/\/+$/, '');
+  }
   return {
     port: int(env.PORT, 4000, 'PORT'),
     host: env.HOST ?? '0.0.0.0',
@@ -51,5 +65,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig 
     authFailuresPerMinute: int(env.KEYGATE_AUTH_FAILURES_PER_MINUTE, 60, 'KEYGATE_AUTH_FAILURES_PER_MINUTE'),
     expirySweepSeconds: int(env.KEYGATE_EXPIRY_SWEEP_SECONDS, 30, 'KEYGATE_EXPIRY_SWEEP_SECONDS'),
     logLevel,
+    publicUrl,
   };
 }

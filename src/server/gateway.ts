@@ -19,6 +19,8 @@ import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { formatError } from './errors';
+import { mountOAuthDiscovery } from './oauth-discovery';
+import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createLogger, type Logger } from './logger';
 import { contextOf, ExpressRouteKit } from './route-kit';
 import { attachSubscriptions } from './subscriptions';
@@ -64,6 +66,20 @@ export async function createServices(config: GatewayConfig, db: Database, option
   await core.start({ expirySweepSeconds: config.expirySweepSeconds });
   if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
   return { core, registry };
+}
+
+/**
+ * `KEYGATE_PUBLIC_URL`, else `http://localhost:<port>` (the bound address when HOST names one). A
+ * configured URL with port 0 follows the socket: port 0 means "pick one".
+ */
+function publicUrlFor(config: GatewayConfig, address: AddressInfo): string {
+  if (config.publicUrl) {
+    const url = new URL(config.publicUrl);
+    if (url.port === '0') url.port = String(address.port);
+    return url.toString().replace(/\/+$/, '');
+  }
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${address.port}`;
 }
 
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
@@ -142,6 +158,7 @@ export class Gateway {
       }
     });
 
+    mountOAuthDiscovery(app, core.publicUrl, () => core.issuers.all());
     // Each provider declares its REST face on a kit of its own; the declarations stay enumerable.
     const rest = express.Router();
     const routes: RouteDeclaration[] = [];
@@ -158,8 +175,9 @@ export class Gateway {
       validationRules: gatewayValidationRules,
       introspection: true,
       includeStacktraceInErrorResponses: false,
+      csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestErrorStatusPlugin],
     });
     await apollo.start();
 
@@ -201,6 +219,7 @@ export class Gateway {
       httpServer.once('error', reject);
       httpServer.listen(config.port, config.host, () => resolve());
     });
+    core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
     const gateway = new Gateway(config, db, core, providers, routes, schema, httpServer, logger, apollo, async () => {
       await closeWs();
       wsServer.close();
