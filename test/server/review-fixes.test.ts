@@ -59,7 +59,7 @@ test('a lookup that races a revocation does not put the revoked credential into 
 test("listing accounts does not reveal grants or tokens the caller may not read", async () => {
   const saManager = await talendUser('sa-manager@example.com', ['TMC_SERVICE_ACCOUNT_MANAGEMENT']);
   await talendUser('someone@example.com', ['TMC_ENGINE_USE']);
-  const listed = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "user") { nodes { name permissions { id } accessTokens { id } refreshTokens { id } } } }', {}, saManager.pat));
+  const listed = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: USER) { nodes { name permissions { id } accessTokens { id } refreshTokens { id } } } }', {}, saManager.pat));
   const someone = listed.serviceAccounts.nodes.find((n: { name: string }) => n.name === 'someone@example.com');
   expect(someone).toEqual({ name: 'someone@example.com', permissions: [], accessTokens: [], refreshTokens: [] });
   const self = listed.serviceAccounts.nodes.find((n: { name: string }) => n.name === 'sa-manager@example.com');
@@ -75,7 +75,7 @@ test('odd input that reached SQL is now a clear 4xx, never a 500', async () => {
     [`mutation { revokeAccessTokens(refreshTokenId: "${z}") { revokedIds } }`, {}, 'NOT_FOUND'],
     ['query($c: String) { serviceAccounts(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],
     ['query($c: String) { personas(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],
-    ['{ auditEvents(before: "9999999999999999999") { id } }', {}, 'BAD_USER_INPUT'],
+    ['{ auditEvents(after: "99999999999999999999") { totalCount } }', {}, 'BAD_USER_INPUT'],
     ['mutation { createServiceAccount(input: { provider: TALEND, name: "kgat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }) { secret } }', {}, 'BAD_USER_INPUT'],
   ];
   for (const [query, variables, code] of cases) {

@@ -44,4 +44,6 @@ export const CoreActions = {
   listPersonas: 'persona.list',
   createPersona: 'persona.create',
   subscribeEvents: 'event.subscribe',
+  /** Read the audit log's rows about the provider (the operator reads every row). */
+  viewAudit: 'audit.view',
 } as const;

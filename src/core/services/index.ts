@@ -9,6 +9,7 @@ import { EventService } from '../events';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { TokenService } from './token.service';
+import { TokenQueryService } from '../tokens';
 
 export * from './catalog.service';
 export * from './pagination';
@@ -30,6 +31,8 @@ export class CoreServices {
   readonly events: EventService;
   readonly principals: PrincipalService;
   readonly tokens: TokenService;
+  /** Read-only lists and counts over every token a caller may see (dashboards). */
+  readonly tokenQueries: TokenQueryService;
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
@@ -54,6 +57,7 @@ export class CoreServices {
       });
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.audit, this.events, this.guard, this.signing, options.lifespanOverrides);
+    this.tokenQueries = new TokenQueryService(db, clock, this.guard);
     this.catalog = new CatalogService(db, clock, this.audit, this.guard);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);

@@ -104,5 +104,6 @@ export function talendPolicy(kindOf: (principalId: string) => Promise<string | n
     [CoreActions.revokeToken]: { self: true, check: managesTarget },
     [CoreActions.listPermissions]: { anyPrincipal: true },
     [CoreActions.subscribeEvents]: { self: true, check: managesTarget },
+    [CoreActions.viewAudit]: { permissions: [TalendPermission.auditLogsView] },
   };
 }
