@@ -19,6 +19,7 @@ import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { formatError } from './errors';
 import { createLogger, type Logger } from './logger';
+import { consoleRoutes } from './console';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -121,6 +122,7 @@ export class Gateway {
     };
     const contextFor = async (req: Request, face: string): Promise<RequestContext> => ({ actor: await actorOf(req), origin: originOf(req, face) });
 
+    app.use(consoleRoutes());
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/readyz', async (_req, res) => {
       try {
