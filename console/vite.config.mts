@@ -12,7 +12,8 @@ export default defineConfig({
   root: here,
   base: '/console/',
   publicDir: resolve(here, 'public'),
-  oxc: { jsx: { runtime: 'automatic' } },
+  // Production JSX and React whatever NODE_ENV the caller has (jest sets `test`).
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: resolve(here, '../dist/console'),

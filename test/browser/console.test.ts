@@ -21,6 +21,9 @@ const OPERATOR = 'browser-operator-token-0123456789';
 const ALATION_PASSWORD = 'Br0wser-Test-Passw0rd!';
 
 let server: GatewayProcess;
+let serverEnv: Record<string, string>;
+/** Output of every server process this file started (the secret scan reads all of it). */
+const outputs: (() => string)[] = [];
 let database: TestDatabase;
 let dataDir: string;
 let browser: Browser;
@@ -35,13 +38,15 @@ const api = async (query: string, variables: Record<string, unknown> = {}, token
 beforeAll(async () => {
   database = await createTestDatabase();
   dataDir = mkdtempSync(join(tmpdir(), 'keygate-browser-'));
-  server = await startGatewayProcess({
+  serverEnv = {
     KEYGATE_OPERATOR_TOKEN: OPERATOR,
     KEYGATE_DATA_DIR: dataDir,
     KEYGATE_MASTER_KEY: MasterKey.generate(),
     KEYGATE_AUTH_FAILURES_PER_MINUTE: '0',
     ...(database.url ? { DATABASE_URL: database.url } : {}),
-  });
+  };
+  server = await startGatewayProcess(serverEnv);
+  outputs.push(server.output);
   browser = await launchBrowser();
   context = await newContext(browser, server.url);
   tab = await newTab(context);
@@ -110,7 +115,7 @@ test('GET / and /graphql for browsers: the console and a GraphiQL of our own, un
     if (!request.url().startsWith(server.url) && !request.url().startsWith('data:') && !request.url().startsWith('ws://127.0.0.1')) external.push(request.url());
   });
   await graphiql.goto('/graphql');
-  await visible(graphiql.getByRole('button', { name: /Headers/ }));
+  await visible(graphiql.getByRole('button', { name: 'Headers', exact: true }));
   await visible(graphiql.getByRole('button', { name: /Execute query/i }));
   shots.push(await screenshot(graphiql, 'graphiql'));
   expect(external).toEqual([]);
@@ -121,6 +126,7 @@ test('sign in: a wrong token is refused, the operator sees every screen, sign ou
   const { page } = tab;
   await page.goto('/');
   await eventually(() => expect(page.url()).toMatch(/\/console$/));
+  await visible(page.getByRole('button', { name: 'Sign in', exact: true }));
   await look(page, 'sign-in');
   await page.getByLabel('Token', { exact: true }).fill('kgat_not-a-real-token');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
@@ -207,6 +213,28 @@ test('revoked in a second tab by an admin: the first tab turns REVOKED, shows th
   await look(first, 'events');
   await signOut(admin.page);
   await admin.page.close();
+});
+
+test('Events: after the connection drops, the feed resumes from its last cursor and shows what it missed, once', async () => {
+  const { page } = tab;
+  await visible(page.getByRole('status').filter({ hasText: 'Live' }));
+  const before = await page.getByRole('row', { name: /Revoked/ }).count();
+  // The browser goes offline and keygate restarts on the same port: the socket drops and
+  // cannot come back until the browser is online again.
+  await context.setOffline(true);
+  const port = new URL(server.url).port;
+  await server.stop();
+  await visible(page.getByRole('status').filter({ hasText: 'Reconnecting' }));
+  server = await startGatewayProcess({ ...serverEnv, PORT: port });
+  outputs.push(server.output);
+  // Made while the console is disconnected: only a replay from the last cursor can show it.
+  const refresh = (await api('mutation($id: ID!) { createRefreshToken(input: {serviceAccountId: $id, name: "while-offline"}) { refreshToken { id } } }', { id: alationUser.id })).createRefreshToken.refreshToken.id;
+  await api('mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: refresh });
+  await context.setOffline(false);
+  await visible(page.getByRole('status').filter({ hasText: 'resumed once' }), 60_000);
+  await eventually(async () => expect(await page.getByRole('row', { name: /Revoked Refresh token/ }).count()).toBe(1), 30_000);
+  await eventually(async () => expect(await page.getByRole('row', { name: /Created Refresh token/ }).count()).toBe(2), 30_000);
+  expect(await page.getByRole('row', { name: /Revoked/ }).count()).toBe(before + 1);
 });
 
 test('Import: one bad row is shown on its line and confirm creates nothing; fixed, confirm creates all', async () => {
@@ -362,7 +390,7 @@ test('the secret scan: no secret in the database, the data folder, the server ou
     }
   };
   walk(dataDir);
-  const places = { database: text, dataFolder: files.join('\n'), serverOutput: server.output(), browserStorage: storage };
+  const places = { database: text, dataFolder: files.join('\n'), serverOutput: outputs.map((output) => output()).join('\n'), browserStorage: storage };
   expect(secrets.length).toBeGreaterThan(8);
   for (const secret of secrets) for (const [where, haystack] of Object.entries(places)) expect(`${where}: ${haystack.includes(secret)}`).toBe(`${where}: false`);
   process.stdout.write(`axe findings (none serious or critical): ${JSON.stringify(findings)}\nscreenshots: ${shots.join(', ')}\n`);

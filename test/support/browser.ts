@@ -42,7 +42,7 @@ export async function newContext(browser: Browser, baseURL: string): Promise<Bro
 
 export async function newTab(context: BrowserContext): Promise<Tab> {
   const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
+  page.setDefaultTimeout(30_000);
   const problems: string[] = [];
   page.on('console', (message) => {
     if (/Content Security Policy|Refused to/i.test(message.text())) problems.push(message.text());
@@ -84,7 +84,7 @@ export async function browserStorage(context: BrowserContext, page: Page): Promi
 }
 
 /** Retries an assertion until it holds or `timeout` ms pass (pages update on their own time). */
-export async function eventually(assertion: () => Promise<void> | void, timeout = 5000): Promise<void> {
+export async function eventually(assertion: () => Promise<void> | void, timeout = 20_000): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
     try {
@@ -98,7 +98,7 @@ export async function eventually(assertion: () => Promise<void> | void, timeout 
 }
 
 /** Waits for the element to be visible, then checks its text. */
-export async function hasText(locator: Locator, text: string | RegExp, timeout = 5000): Promise<void> {
+export async function hasText(locator: Locator, text: string | RegExp, timeout = 20_000): Promise<void> {
   await locator.first().waitFor({ state: 'visible', timeout });
   await eventually(async () => {
     const content = (await locator.first().textContent()) ?? '';
@@ -107,4 +107,4 @@ export async function hasText(locator: Locator, text: string | RegExp, timeout =
   }, timeout);
 }
 
-export const visible = (locator: Locator, timeout = 5000) => locator.first().waitFor({ state: 'visible', timeout });
+export const visible = (locator: Locator, timeout = 20_000) => locator.first().waitFor({ state: 'visible', timeout });
