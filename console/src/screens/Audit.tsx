@@ -5,6 +5,7 @@ import { when } from '../components/format';
 import { Pager, useCursorPages } from '../components/Pager';
 import { AuditEventsDocument, type AuditFilter } from '../generated/graphql';
 import { useSession } from '../viewer';
+import { Table } from '../components/Table';
 
 const PAGE = 25;
 
@@ -87,46 +88,23 @@ export function Audit() {
           {errorMessage(result.error)}
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Audit log, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Target</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Origin</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page?.nodes.map((row) => (
-              <tr key={row.id}>
-                <td>{when(row.at)}</td>
-                <td className="small">{row.actor}</td>
-                <td>
-                  <code>{row.action}</code>
-                </td>
-                <td className="small">{row.target ?? '—'}</td>
-                <td>
-                  <span className={`outcome outcome-${row.outcome}`}>{row.outcome}</span>
-                </td>
-                <td>{row.provider ?? '—'}</td>
-                <td className="small">{row.origin}</td>
-              </tr>
-            ))}
-            {page && page.nodes.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No rows match.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Audit log, newest first" columns={['When', 'Actor', 'Action', 'Target', 'Outcome', 'Provider', 'Origin']} empty={page && page.nodes.length === 0 ? 'No rows match.' : null}>
+        {page?.nodes.map((row) => (
+          <tr key={row.id}>
+            <td className="nowrap">{when(row.at)}</td>
+            <td className="small">{row.actor}</td>
+            <td>
+              <code>{row.action}</code>
+            </td>
+            <td className="small">{row.target ?? '—'}</td>
+            <td>
+              <span className={`outcome outcome-${row.outcome}`}>{row.outcome}</span>
+            </td>
+            <td>{row.provider ?? '—'}</td>
+            <td className="small">{row.origin}</td>
+          </tr>
+        ))}
+      </Table>
       {page ? <Pager label="Audit" page={pages.page} hasNext={page.pageInfo.hasNextPage} total={page.totalCount} onPrevious={pages.previous} onNext={() => pages.next(page.pageInfo.endCursor)} /> : null}
     </section>
   );

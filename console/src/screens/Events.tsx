@@ -1,6 +1,7 @@
 import { providerName, when } from '../components/format';
 import { useFeed } from '../feed';
 import { useSession } from '../viewer';
+import { Table } from '../components/Table';
 
 const STATE_TEXT = { connecting: 'Connecting…', live: 'Live', reconnecting: 'Reconnecting: missed events will be replayed', stopped: 'Stopped' } as const;
 
@@ -22,47 +23,25 @@ export function Events() {
         <span className="dot" aria-hidden="true" /> {STATE_TEXT[state]}
         {reconnects ? <span className="muted"> · resumed {reconnects === 1 ? 'once' : `${reconnects} times`} from the last event received</span> : null}
       </p>
-      <div className="table-wrap">
-        <table aria-live="polite">
-          <caption className="sr-only">Live events, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">When</th>
-              <th scope="col">Event</th>
-              <th scope="col">Subject</th>
-              <th scope="col">Provider</th>
-              <th scope="col">Account</th>
-              <th scope="col">By</th>
-            </tr>
-          </thead>
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.cursor} className={event.serviceAccountId === viewer.serviceAccount?.id ? 'own' : undefined}>
-                <td>{when(event.at)}</td>
-                <td>
-                  <span className={`kind kind-${event.kind.toLowerCase()}`}>{kindText(event.kind)}</span>
-                </td>
-                <td>
-                  {kindText(event.subjectType)} <code className="small">{event.subjectId.slice(0, 8)}</code>
-                </td>
-                <td>{providerName[event.provider] ?? event.provider}</td>
-                <td>
-                  <code className="small">{event.serviceAccountId.slice(0, 8)}</code>
-                  {event.serviceAccountId === viewer.serviceAccount?.id ? <span className="muted"> (you)</span> : null}
-                </td>
-                <td className="small">{event.actor}</td>
-              </tr>
-            ))}
-            {events.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="empty">
-                  Nothing yet: events appear here as they happen.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Live events, newest first" columns={['When', 'Event', 'Subject', 'Provider', 'Account', 'By']} empty={events.length === 0 ? 'Nothing yet: events appear here as they happen.' : null} live>
+        {events.map((event) => (
+          <tr key={event.cursor} className={event.serviceAccountId === viewer.serviceAccount?.id ? 'own' : undefined}>
+            <td className="nowrap">{when(event.at)}</td>
+            <td>
+              <span className={`kind kind-${event.kind.toLowerCase()}`}>{kindText(event.kind)}</span>
+            </td>
+            <td>
+              {kindText(event.subjectType)} <code className="small">{event.subjectId.slice(0, 8)}</code>
+            </td>
+            <td>{providerName[event.provider] ?? event.provider}</td>
+            <td>
+              <code className="small">{event.serviceAccountId.slice(0, 8)}</code>
+              {event.serviceAccountId === viewer.serviceAccount?.id ? <span className="muted"> (you)</span> : null}
+            </td>
+            <td className="small">{event.actor}</td>
+          </tr>
+        ))}
+      </Table>
     </section>
   );
 }

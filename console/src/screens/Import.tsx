@@ -38,7 +38,6 @@ export function Import() {
   const client = useClient();
   const fileInput = useId();
   const [csv, setCsv] = useState<string | null>(null);
-  const [fileName, setFileName] = useState<string | null>(null);
   const [reading, setReading] = useState<number | null>(null);
   const [busy, setBusy] = useState<'preview' | 'confirm' | null>(null);
   const [preview, setPreview] = useState<Result | null>(null);
@@ -49,7 +48,6 @@ export function Import() {
     if (!file) return;
     setPreview(null);
     setOutcome(null);
-    setFileName(file.name);
     const reader = new FileReader();
     reader.onprogress = (e) => e.lengthComputable && setReading(e.loaded / e.total);
     reader.onload = () => {
@@ -111,7 +109,6 @@ export function Import() {
           CSV file
         </label>
         <input id={fileInput} type="file" accept=".csv,text/csv" onChange={(e) => load(e.target.files?.[0])} />
-        {fileName ? <p className="muted">{fileName}</p> : null}
         {reading !== null ? <progress aria-label="Reading the file" value={reading} max={1} /> : null}
       </div>
       <div className="actions">

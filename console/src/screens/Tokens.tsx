@@ -7,6 +7,7 @@ import { Status } from '../components/Status';
 import { AccessTokenDialog } from '../components/TokenDialogs';
 import { RevokeTokenDocument, TokensDocument, TokenSummaryDocument, type TokenFilter, type TokensQuery } from '../generated/graphql';
 import { abilities, useSession } from '../viewer';
+import { Table } from '../components/Table';
 
 type Row = TokensQuery['tokens']['nodes'][number];
 const PAGE = 20;
@@ -153,66 +154,41 @@ export function Tokens() {
           {errorMessage(tokens.error)}
         </p>
       ) : null}
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Tokens, newest first</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Owner</th>
-              <th scope="col">Created</th>
-              <th scope="col">Status</th>
-              <th scope="col">Expires</th>
-              <th scope="col">API access token</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
+      <Table caption="Tokens, newest first" columns={['Name', 'Type', 'Owner', 'Created', 'Status', 'Expires', 'API access token', 'Last used', 'Actions']} empty={page && page.nodes.length === 0 ? 'No tokens match.' : null}>
+        {page?.nodes.map((row) => {
+          const kind = row.__typename === 'AccessToken' ? row.kind : null;
+          const mayMint = row.__typename === 'RefreshToken' && row.status === 'ACTIVE' && (viewer.isOperator || row.owner.id === ownId);
+          return (
+            <tr key={row.id}>
+              <th scope="row">{row.name ?? <span className="muted">{tokenType(row.__typename, kind)}</span>}</th>
+              <td>
+                {tokenType(row.__typename, kind)}
+                <span className="muted small"> · {providerName[row.provider]}</span>
+              </td>
+              <td>{row.owner.name}</td>
+              <td className="nowrap">{when(row.createdAt)}</td>
+              <td>
+                <Status value={row.status} />
+              </td>
+              <td className="nowrap">{when(row.expiresAt, 'Never')}</td>
+              <td>{row.__typename === 'RefreshToken' ? <Status value={row.accessToken?.status} /> : <span className="muted">—</span>}</td>
+              <td className="nowrap">{when(row.lastUsedAt, 'Never')}</td>
+              <td><div className="row-actions">
+                {mayMint && row.__typename === 'RefreshToken' ? (
+                  <button type="button" onClick={() => setMint({ token: row, regenerate: Boolean(row.accessToken) })}>
+                    {row.accessToken ? 'Regenerate API Token' : 'Create API Token'}
+                  </button>
+                ) : null}
+                {row.status === 'ACTIVE' ? (
+                  <button type="button" className="danger" onClick={() => revoke(row)}>
+                    Revoke
+                  </button>
+                ) : null}
+              </div></td>
             </tr>
-          </thead>
-          <tbody>
-            {page?.nodes.map((row) => {
-              const kind = row.__typename === 'AccessToken' ? row.kind : null;
-              const mayMint = row.__typename === 'RefreshToken' && row.status === 'ACTIVE' && (viewer.isOperator || row.owner.id === ownId);
-              return (
-                <tr key={row.id}>
-                  <th scope="row">{row.name ?? <span className="muted">{tokenType(row.__typename, kind)}</span>}</th>
-                  <td>
-                    {tokenType(row.__typename, kind)}
-                    <span className="muted small"> · {providerName[row.provider]}</span>
-                  </td>
-                  <td>{row.owner.name}</td>
-                  <td>{when(row.createdAt)}</td>
-                  <td>
-                    <Status value={row.status} />
-                  </td>
-                  <td>{when(row.expiresAt, 'Never')}</td>
-                  <td>{row.__typename === 'RefreshToken' ? <Status value={row.accessToken?.status} /> : <span className="muted">—</span>}</td>
-                  <td>{when(row.lastUsedAt, 'Never')}</td>
-                  <td className="row-actions">
-                    {mayMint && row.__typename === 'RefreshToken' ? (
-                      <button type="button" onClick={() => setMint({ token: row, regenerate: Boolean(row.accessToken) })}>
-                        {row.accessToken ? 'Regenerate API Token' : 'Create API Token'}
-                      </button>
-                    ) : null}
-                    {row.status === 'ACTIVE' ? (
-                      <button type="button" className="danger" onClick={() => revoke(row)}>
-                        Revoke
-                      </button>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-            {page && page.nodes.length === 0 ? (
-              <tr>
-                <td colSpan={9} className="empty">
-                  No tokens match.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+          );
+        })}
+      </Table>
       {page ? <Pager label="Tokens" page={pages.page} hasNext={page.pageInfo.hasNextPage} total={page.totalCount} onPrevious={pages.previous} onNext={() => pages.next(page.pageInfo.endCursor)} /> : null}
       <AccessTokenDialog
         refreshToken={mint?.token ?? null}

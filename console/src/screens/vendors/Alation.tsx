@@ -20,6 +20,7 @@ import {
 import { abilities, useSession } from '../../viewer';
 import { useLiveRefetch } from '../Tokens';
 import { Done, Panel, Problem } from './common';
+import { Table } from '../../components/Table';
 
 /** Case-sensitive, exactly as Alation spells them. */
 const ROLES = ['SERVER_ADMIN', 'CATALOG_ADMIN', 'SOURCE_ADMIN', 'STEWARD', 'COMPOSER', 'VIEWER'];
@@ -55,64 +56,37 @@ function MyTokens() {
     <Panel
       title="Your API tokens"
       intro="Refresh tokens (60 days) create API access tokens (24 hours), which go in the TOKEN header of Alation API calls."
-      actions={
-        <button type="button" className="primary" onClick={() => setCreating(true)}>
-          Create Refresh Token
-        </button>
-      }
+      create={{ label: 'Create Refresh Token', onClick: () => setCreating(true) }}
+      problem={problem}
     >
-      <Problem text={problem} />
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Your refresh tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Token name</th>
-              <th scope="col">Creation date</th>
-              <th scope="col">Token status</th>
-              <th scope="col">Expiration time</th>
-              <th scope="col">API Access Token Status</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...tokens].reverse().map((token) => (
-              <tr key={token.id}>
-                <th scope="row">{token.name}</th>
-                <td>{when(token.createdAt)}</td>
-                <td>
-                  <Status value={token.status} />
-                </td>
-                <td>{when(token.expiresAt, 'Never')}</td>
-                <td>
-                  <Status value={token.accessToken?.status} />
-                </td>
-                <td>{when(token.lastUsedAt, 'Never')}</td>
-                <td className="row-actions">
-                  {token.status === 'ACTIVE' ? (
-                    <>
-                      <button type="button" onClick={() => setMint({ token, regenerate: Boolean(token.accessToken) })}>
-                        {token.accessToken ? 'Regenerate API Token' : 'Create API Token'}
-                      </button>
-                      <button type="button" className="danger" onClick={() => revoke(token.id)}>
-                        Revoke
-                      </button>
-                    </>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-            {tokens.length === 0 ? (
-              <tr>
-                <td colSpan={7} className="empty">
-                  No refresh tokens yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Your refresh tokens" columns={['Token name', 'Creation date', 'Token status', 'Expiration time', 'API Access Token Status', 'Last used', 'Actions']} empty={tokens.length === 0 ? 'No refresh tokens yet.' : null}>
+        {[...tokens].reverse().map((token) => (
+          <tr key={token.id}>
+            <th scope="row">{token.name}</th>
+            <td className="nowrap">{when(token.createdAt)}</td>
+            <td>
+              <Status value={token.status} />
+            </td>
+            <td className="nowrap">{when(token.expiresAt, 'Never')}</td>
+            <td>
+              <Status value={token.accessToken?.status} />
+            </td>
+            <td className="nowrap">{when(token.lastUsedAt, 'Never')}</td>
+            <td><div className="row-actions">
+              {token.status === 'ACTIVE' ? (
+                <>
+                  <button type="button" onClick={() => setMint({ token, regenerate: Boolean(token.accessToken) })}>
+                    {token.accessToken ? 'Regenerate API Token' : 'Create API Token'}
+                  </button>
+                  <button type="button" className="danger" onClick={() => revoke(token.id)}>
+                    Revoke
+                  </button>
+                </>
+              ) : null}
+            </div></td>
+          </tr>
+        ))}
+      </Table>
       <RefreshTokenDialog
         open={creating}
         onClose={() => {
@@ -165,51 +139,30 @@ function Users() {
     <Panel
       title="Users"
       intro="Alation users, people and API service accounts. Only a Server Admin creates users and revokes other users' tokens."
-      actions={
-        <button type="button" className="primary" onClick={() => setOpen(true)}>
-          Create service account
-        </button>
-      }
+      create={{ label: 'Create service account', onClick: () => setOpen(true) }}
+      done={done}
+      problem={open ? null : problem}
     >
-      <Done text={done} />
-      <Problem text={open ? null : problem} />
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Alation users</caption>
-          <thead>
-            <tr>
-              <th scope="col">User</th>
-              <th scope="col">Display name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Title</th>
-              <th scope="col">Role</th>
-              <th scope="col">user_id</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {users.map((u) => (
-              <tr key={u.id}>
-                <th scope="row">{u.name}</th>
-                <td>{u.displayName ?? '—'}</td>
-                <td>{u.email ?? '—'}</td>
-                <td>{u.title ?? '—'}</td>
-                <td>
-                  <code>{u.role}</code>
-                </td>
-                <td>{u.userId}</td>
-                <td>{when(u.createdAt)}</td>
-                <td className="row-actions">
-                  <button type="button" onClick={() => revokeAll(u.id, u.name)}>
-                    Revoke API Tokens
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Alation users" columns={['User', 'Display name', 'Email', 'Title', 'Role', 'user_id', 'Created', 'Actions']}>
+        {users.map((u) => (
+          <tr key={u.id}>
+            <th scope="row">{u.name}</th>
+            <td>{u.displayName ?? '—'}</td>
+            <td>{u.email ?? '—'}</td>
+            <td>{u.title ?? '—'}</td>
+            <td>
+              <code>{u.role}</code>
+            </td>
+            <td>{u.userId}</td>
+            <td className="nowrap">{when(u.createdAt)}</td>
+            <td><div className="row-actions">
+              <button type="button" onClick={() => revokeAll(u.id, u.name)}>
+                Revoke API Tokens
+              </button>
+            </div></td>
+          </tr>
+        ))}
+      </Table>
       <Dialog title="Create an API service account" open={open} onClose={() => setOpen(false)}>
         <form onSubmit={create} className="grid-form">
           <Problem text={problem} />
@@ -313,49 +266,28 @@ function OAuthClients() {
     >
       <Done text={done} />
       <Problem text={open ? null : problem} />
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">OAuth client applications</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Client ID</th>
-              <th scope="col">Role</th>
-              <th scope="col">Created</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {clients.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">{c.displayName ?? c.name}</th>
-                <td>
-                  <code className="small">{c.clientId}</code>
-                </td>
-                <td>
-                  <code>{c.role}</code>
-                </td>
-                <td>{when(c.createdAt)}</td>
-                <td className="row-actions">
-                  <button type="button" onClick={() => c.clientId && regenerate(c.clientId)}>
-                    Regenerate secret
-                  </button>
-                  <button type="button" onClick={() => c.clientId && revokeTokens(c.clientId)}>
-                    Revoke tokens
-                  </button>
-                </td>
-              </tr>
-            ))}
-            {clients.length === 0 ? (
-              <tr>
-                <td colSpan={5} className="empty">
-                  No OAuth clients yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="OAuth client applications" columns={['Name', 'Client ID', 'Role', 'Created', 'Actions']} empty={clients.length === 0 ? 'No OAuth clients yet.' : null}>
+        {clients.map((c) => (
+          <tr key={c.id}>
+            <th scope="row">{c.displayName ?? c.name}</th>
+            <td>
+              <code className="small">{c.clientId}</code>
+            </td>
+            <td>
+              <code>{c.role}</code>
+            </td>
+            <td className="nowrap">{when(c.createdAt)}</td>
+            <td><div className="row-actions">
+              <button type="button" onClick={() => c.clientId && regenerate(c.clientId)}>
+                Regenerate secret
+              </button>
+              <button type="button" onClick={() => c.clientId && revokeTokens(c.clientId)}>
+                Revoke tokens
+              </button>
+            </div></td>
+          </tr>
+        ))}
+      </Table>
       <Dialog title="OAuth client application" open={open} onClose={close} locked={secret !== null}>
         {secret ? (
           <SecretReveal secret={secret} onStored={close} />

@@ -6,6 +6,7 @@ import { when } from '../../components/format';
 import { SecretReveal, type Revealed } from '../../components/SecretReveal';
 import { CreateServiceAccountDocument, DeleteServiceAccountDocument, PersonasDocument, ServiceAccountsDocument, UpdateServiceAccountDocument } from '../../generated/graphql';
 import { Done, Panel, Problem } from './common';
+import { Table } from '../../components/Table';
 
 /** Atlan's documented "never expires". */
 const NEVER_EXPIRES_SECONDS = 409968000;
@@ -80,59 +81,32 @@ export function AtlanPanel() {
       <Panel
         title="API tokens"
         intro="API tokens are actors of their own, not personal access tokens: they carry only the personas and grants given to them."
-        actions={
-          <button type="button" className="primary" onClick={() => setOpen(true)}>
-            Create service account
-          </button>
-        }
+        create={{ label: 'Create service account', onClick: () => setOpen(true) }}
+        done={done}
+        problem={open || editing ? null : problem}
       >
-        <Done text={done} />
-        <Problem text={open || editing ? null : problem} />
-        <div className="table-wrap">
-          <table>
-            <caption className="sr-only">Atlan API tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Display name</th>
-                <th scope="col">Description</th>
-                <th scope="col">Personas</th>
-                <th scope="col">Client ID</th>
-                <th scope="col">Created</th>
-                <th scope="col">Expires</th>
-                <th scope="col">Actions</th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr key={t.id}>
-                  <th scope="row">{t.displayName ?? t.name}</th>
-                  <td>{t.description || <span className="muted">—</span>}</td>
-                  <td>{t.personas.length ? t.personas.map((p) => p.name).join(', ') : <span className="muted">none</span>}</td>
-                  <td>
-                    <code className="small">{t.clientId}</code>
-                  </td>
-                  <td>{when(t.createdAt)}</td>
-                  <td>{when(t.accessTokens[0]?.expiresAt, 'Never')}</td>
-                  <td className="row-actions">
-                    <button type="button" onClick={() => setEditing({ id: t.id, name: t.displayName ?? t.name, set: t.personas.map((p) => p.qualifiedName) })}>
-                      Edit personas
-                    </button>
-                    <button type="button" className="danger" onClick={() => remove(t.id, t.displayName ?? t.name)}>
-                      Delete
-                    </button>
-                  </td>
-                </tr>
-              ))}
-              {tokens.length === 0 ? (
-                <tr>
-                  <td colSpan={7} className="empty">
-                    No API tokens yet.
-                  </td>
-                </tr>
-              ) : null}
-            </tbody>
-          </table>
-        </div>
+        <Table caption="Atlan API tokens" columns={['Display name', 'Description', 'Personas', 'Client ID', 'Created', 'Expires', 'Actions']} empty={tokens.length === 0 ? 'No API tokens yet.' : null}>
+          {tokens.map((t) => (
+            <tr key={t.id}>
+              <th scope="row">{t.displayName ?? t.name}</th>
+              <td>{t.description || <span className="muted">—</span>}</td>
+              <td>{t.personas.length ? t.personas.map((p) => p.name).join(', ') : <span className="muted">none</span>}</td>
+              <td>
+                <code className="small">{t.clientId}</code>
+              </td>
+              <td className="nowrap">{when(t.createdAt)}</td>
+              <td className="nowrap">{when(t.accessTokens[0]?.expiresAt, 'Never')}</td>
+              <td><div className="row-actions">
+                <button type="button" onClick={() => setEditing({ id: t.id, name: t.displayName ?? t.name, set: t.personas.map((p) => p.qualifiedName) })}>
+                  Edit personas
+                </button>
+                <button type="button" className="danger" onClick={() => remove(t.id, t.displayName ?? t.name)}>
+                  Delete
+                </button>
+              </div></td>
+            </tr>
+          ))}
+        </Table>
       </Panel>
       <Grants tokens={tokens.map((t) => ({ clientId: t.clientId ?? '', name: t.displayName ?? t.name }))} />
       <Dialog title="Create API token" open={open} onClose={closeCreate} locked={secret !== null}>

@@ -16,6 +16,7 @@ import {
 } from '../../generated/graphql';
 import { useSession } from '../../viewer';
 import { Done, Panel, Problem } from './common';
+import { Table } from '../../components/Table';
 
 /** The pair a service-account token request sends: `Authorization: Basic base64(id:secret)`. */
 function basicCredentials(id: string, secret: string): string {
@@ -78,56 +79,30 @@ function TalendServiceAccounts() {
   const accounts = data?.serviceAccounts.nodes ?? [];
   return (
     <Panel
-      title="Service accounts"
+      title="Talend service accounts"
       intro="A service account's ID and secret never expire and cannot be changed: to change them, delete the account and create a new one. Its tokens live 30 minutes."
-      actions={
-        <button type="button" className="primary" onClick={() => setOpen(true)}>
-          Create service account
-        </button>
-      }
+      create={{ label: 'Create service account', onClick: () => setOpen(true) }}
+      done={done}
+      problem={open ? null : problem}
     >
-      <Done text={done} />
-      <Problem text={open ? null : problem} />
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Talend service accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">ID</th>
-              <th scope="col">Permissions</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {accounts.map((a) => (
-              <tr key={a.id}>
-                <th scope="row">{a.name}</th>
-                <td>
-                  <code className="small">{a.clientId}</code>
-                </td>
-                <td>{a.permissions.map((p) => p.name).join(', ') || <span className="muted">none</span>}</td>
-                <td>{when(a.createdAt)}</td>
-                <td>{when(a.lastUsedAt, 'Never')}</td>
-                <td className="row-actions">
-                  <button type="button" className="danger" onClick={() => remove(a.id, a.name)}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-            {accounts.length === 0 ? (
-              <tr>
-                <td colSpan={6} className="empty">
-                  No service accounts yet.
-                </td>
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Talend service accounts" columns={['Name', 'ID', 'Permissions', 'Created', 'Last used', 'Actions']} empty={accounts.length === 0 ? 'No service accounts yet.' : null}>
+        {accounts.map((a) => (
+          <tr key={a.id}>
+            <th scope="row">{a.name}</th>
+            <td>
+              <code className="small">{a.clientId}</code>
+            </td>
+            <td>{a.permissions.map((p) => p.name).join(', ') || <span className="muted">none</span>}</td>
+            <td className="nowrap">{when(a.createdAt)}</td>
+            <td className="nowrap">{when(a.lastUsedAt, 'Never')}</td>
+            <td><div className="row-actions">
+              <button type="button" className="danger" onClick={() => remove(a.id, a.name)}>
+                Delete
+              </button>
+            </div></td>
+          </tr>
+        ))}
+      </Table>
       <Dialog title="Create a service account" open={open} onClose={close} locked={secret !== null}>
         {secret ? (
           <div className="stack">
@@ -206,39 +181,25 @@ function PersonalTokens() {
       <Dialog title="Personal access token" open={secret !== null} onClose={() => setSecret(null)} locked>
         {secret ? <SecretReveal secret={secret} onStored={() => setSecret(null)} /> : null}
       </Dialog>
-      <div className="table-wrap">
-        <table>
-          <caption className="sr-only">Your personal access tokens</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Status</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[...tokens].reverse().map((t) => (
-              <tr key={t.id}>
-                <th scope="row">{t.name ?? '—'}</th>
-                <td>{when(t.createdAt)}</td>
-                <td>{when(t.lastUsedAt, 'Never')}</td>
-                <td>
-                  <Status value={t.status} />
-                </td>
-                <td className="row-actions">
-                  {t.status === 'ACTIVE' ? (
-                    <button type="button" className="danger" onClick={() => revoke(t.id)}>
-                      Revoke
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <Table caption="Your personal access tokens" columns={['Name', 'Created', 'Last used', 'Status', 'Actions']}>
+        {[...tokens].reverse().map((t) => (
+          <tr key={t.id}>
+            <th scope="row">{t.name ?? '—'}</th>
+            <td className="nowrap">{when(t.createdAt)}</td>
+            <td className="nowrap">{when(t.lastUsedAt, 'Never')}</td>
+            <td>
+              <Status value={t.status} />
+            </td>
+            <td><div className="row-actions">
+              {t.status === 'ACTIVE' ? (
+                <button type="button" className="danger" onClick={() => revoke(t.id)}>
+                  Revoke
+                </button>
+              ) : null}
+            </div></td>
+          </tr>
+        ))}
+      </Table>
     </Panel>
   );
 }

@@ -1,6 +1,23 @@
 import type { ReactNode } from 'react';
 
-export function Panel({ title, intro, actions, children }: { title: string; intro?: ReactNode; actions?: ReactNode; children: ReactNode }) {
+/** A section of a vendor's screen: title, intro, an optional primary action, the outcome of the last act. */
+export function Panel({
+  title,
+  intro,
+  actions,
+  create,
+  done,
+  problem,
+  children,
+}: {
+  title: string;
+  intro?: ReactNode;
+  actions?: ReactNode;
+  create?: { label: string; onClick: () => void };
+  done?: string | null;
+  problem?: string | null;
+  children: ReactNode;
+}) {
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
   return (
     <section className="panel" aria-labelledby={id}>
@@ -9,8 +26,19 @@ export function Panel({ title, intro, actions, children }: { title: string; intr
           <h2 id={id}>{title}</h2>
           {intro ? <p className="muted">{intro}</p> : null}
         </div>
-        {actions ? <div className="actions">{actions}</div> : null}
+        {actions || create ? (
+          <div className="actions">
+            {actions}
+            {create ? (
+              <button type="button" className="primary" onClick={create.onClick}>
+                {create.label}
+              </button>
+            ) : null}
+          </div>
+        ) : null}
       </div>
+      <Done text={done ?? null} />
+      <Problem text={problem ?? null} />
       {children}
     </section>
   );
