@@ -166,13 +166,13 @@ export function Tokens() {
                 <span className="muted small"> · {providerName[row.provider]}</span>
               </td>
               <td>{row.owner.name}</td>
-              <td className="nowrap">{when(row.createdAt)}</td>
+              <td>{when(row.createdAt)}</td>
               <td>
                 <Status value={row.status} />
               </td>
-              <td className="nowrap">{when(row.expiresAt, 'Never')}</td>
+              <td>{when(row.expiresAt, 'Never')}</td>
               <td>{row.__typename === 'RefreshToken' ? <Status value={row.accessToken?.status} /> : <span className="muted">—</span>}</td>
-              <td className="nowrap">{when(row.lastUsedAt, 'Never')}</td>
+              <td>{when(row.lastUsedAt, 'Never')}</td>
               <td><div className="row-actions">
                 {mayMint && row.__typename === 'RefreshToken' ? (
                   <button type="button" onClick={() => setMint({ token: row, regenerate: Boolean(row.accessToken) })}>

@@ -63,15 +63,15 @@ function MyTokens() {
         {[...tokens].reverse().map((token) => (
           <tr key={token.id}>
             <th scope="row">{token.name}</th>
-            <td className="nowrap">{when(token.createdAt)}</td>
+            <td>{when(token.createdAt)}</td>
             <td>
               <Status value={token.status} />
             </td>
-            <td className="nowrap">{when(token.expiresAt, 'Never')}</td>
+            <td>{when(token.expiresAt, 'Never')}</td>
             <td>
               <Status value={token.accessToken?.status} />
             </td>
-            <td className="nowrap">{when(token.lastUsedAt, 'Never')}</td>
+            <td>{when(token.lastUsedAt, 'Never')}</td>
             <td><div className="row-actions">
               {token.status === 'ACTIVE' ? (
                 <>
@@ -154,7 +154,7 @@ function Users() {
               <code>{u.role}</code>
             </td>
             <td>{u.userId}</td>
-            <td className="nowrap">{when(u.createdAt)}</td>
+            <td>{when(u.createdAt)}</td>
             <td><div className="row-actions">
               <button type="button" onClick={() => revokeAll(u.id, u.name)}>
                 Revoke API Tokens
@@ -276,7 +276,7 @@ function OAuthClients() {
             <td>
               <code>{c.role}</code>
             </td>
-            <td className="nowrap">{when(c.createdAt)}</td>
+            <td>{when(c.createdAt)}</td>
             <td><div className="row-actions">
               <button type="button" onClick={() => c.clientId && regenerate(c.clientId)}>
                 Regenerate secret

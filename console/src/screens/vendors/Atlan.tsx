@@ -94,8 +94,8 @@ export function AtlanPanel() {
               <td>
                 <code className="small">{t.clientId}</code>
               </td>
-              <td className="nowrap">{when(t.createdAt)}</td>
-              <td className="nowrap">{when(t.accessTokens[0]?.expiresAt, 'Never')}</td>
+              <td>{when(t.createdAt)}</td>
+              <td>{when(t.accessTokens[0]?.expiresAt, 'Never')}</td>
               <td><div className="row-actions">
                 <button type="button" onClick={() => setEditing({ id: t.id, name: t.displayName ?? t.name, set: t.personas.map((p) => p.qualifiedName) })}>
                   Edit personas

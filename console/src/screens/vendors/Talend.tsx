@@ -93,8 +93,8 @@ function TalendServiceAccounts() {
               <code className="small">{a.clientId}</code>
             </td>
             <td>{a.permissions.map((p) => p.name).join(', ') || <span className="muted">none</span>}</td>
-            <td className="nowrap">{when(a.createdAt)}</td>
-            <td className="nowrap">{when(a.lastUsedAt, 'Never')}</td>
+            <td>{when(a.createdAt)}</td>
+            <td>{when(a.lastUsedAt, 'Never')}</td>
             <td><div className="row-actions">
               <button type="button" className="danger" onClick={() => remove(a.id, a.name)}>
                 Delete
@@ -185,8 +185,8 @@ function PersonalTokens() {
         {[...tokens].reverse().map((t) => (
           <tr key={t.id}>
             <th scope="row">{t.name ?? '—'}</th>
-            <td className="nowrap">{when(t.createdAt)}</td>
-            <td className="nowrap">{when(t.lastUsedAt, 'Never')}</td>
+            <td>{when(t.createdAt)}</td>
+            <td>{when(t.lastUsedAt, 'Never')}</td>
             <td>
               <Status value={t.status} />
             </td>
