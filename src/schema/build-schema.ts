@@ -14,6 +14,7 @@ import { PermissionResolver } from './permission/permission.resolver';
 import { PersonaResolver } from './persona/persona.resolver';
 import { ServiceAccountResolver } from './service-account/service-account.resolver';
 import { AccessTokenResolver, BulkRevocationResolver, RefreshTokenResolver, TokenMutationResolver } from './token/token.resolver';
+import { TokensResolver } from './token/tokens.resolver';
 import { ViewerResolver } from './viewer/viewer.resolver';
 
 export const resolvers = [
@@ -24,6 +25,7 @@ export const resolvers = [
   BulkRevocationResolver,
   RefreshTokenResolver,
   AccessTokenResolver,
+  TokensResolver,
   PersonaResolver,
   PermissionResolver,
   ImportResolver,

@@ -25,8 +25,9 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, lo
     const retry = formatted.extensions?.retryAfterSeconds;
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code, ...(retry !== undefined ? { retryAfterSeconds: retry } : {}) } };
   }
-  if (!code && !formatted.path && error instanceof GraphQLError && !error.originalError) {
-    // Errors GraphQL itself raised about the request (e.g. variable coercion): the client's fault.
+  if (!code && !formatted.path && error instanceof GraphQLError && (!error.originalError || error.originalError instanceof GraphQLError)) {
+    // Errors GraphQL itself raised about the request (variable coercion, an unknown enum value,
+    // which graphql-ws passes on wrapped): the client's fault.
     return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT' } };
   }
   logger?.error('unexpected error', { error: original instanceof Error ? original.stack ?? original.message : String(original) });

@@ -23,6 +23,7 @@ import { mountOAuthDiscovery } from './oauth-discovery';
 import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createLogger, type Logger } from './logger';
 import { contextOf, ExpressRouteKit } from './route-kit';
+import { consoleRoutes } from './console';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -137,6 +138,7 @@ export class Gateway {
     app.set('trust proxy', 'loopback');
     const httpServer = createServer(app);
 
+    app.use(consoleRoutes());
     app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     app.get('/readyz', async (_req, res) => {
       try {

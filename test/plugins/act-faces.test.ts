@@ -57,8 +57,8 @@ const talendUser = () => userWithToken(t, `${unique('user')}@example.com`, ['TMC
 
 const ACTS: Act[] = [
   { vendor: 'talend', act: 'list grantable permissions', faces: async () => ({ graphql: gql(PermissionsDocument, { provider: 'TALEND' }), rest: call('GET', '/account/service-accounts/permissions') }) },
-  { vendor: 'talend', act: 'list service accounts', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'TALEND', kind: 'service_account' }), rest: call('GET', '/account/service-accounts') }) },
-  { vendor: 'talend', act: 'list users', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'TALEND', kind: 'user' }), rest: call('GET', '/account/users') }) },
+  { vendor: 'talend', act: 'list service accounts', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'TALEND', kind: 'SERVICE_ACCOUNT' }), rest: call('GET', '/account/service-accounts') }) },
+  { vendor: 'talend', act: 'list users', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'TALEND', kind: 'USER' }), rest: call('GET', '/account/users') }) },
   {
     vendor: 'talend',
     act: 'read a service account',
@@ -130,7 +130,7 @@ const ACTS: Act[] = [
     }),
   },
 
-  { vendor: 'atlan', act: 'list API tokens', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'ATLAN', kind: 'api_token' }), rest: call('GET', '/api/service/apikeys?limit=5') }) },
+  { vendor: 'atlan', act: 'list API tokens', faces: async () => ({ graphql: gql(ListPrincipalsDocument, { provider: 'ATLAN', kind: 'API_TOKEN' }), rest: call('GET', '/api/service/apikeys?limit=5') }) },
   {
     vendor: 'atlan',
     act: 'create an API token',

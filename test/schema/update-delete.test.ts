@@ -39,7 +39,7 @@ test('Talend accounts change name and permissions through GraphQL; tokens resolv
     await graphql(t.url, 'mutation($id: ID!) { updateServiceAccount(id: $id, input: { name: "gql-sa-2", permissions: ["AUDIT_LOGS_VIEW"] }) { name permissions { id } } }', { id: created.id }, OPERATOR_TOKEN),
   ).updateServiceAccount;
   expect(updated).toEqual({ name: 'gql-sa-2', permissions: [{ id: 'AUDIT_LOGS_VIEW' }] });
-  const users = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "service_account") { nodes { name kind } } }', {}, OPERATOR_TOKEN));
+  const users = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: SERVICE_ACCOUNT) { nodes { name kind } } }', {}, OPERATOR_TOKEN));
   expect(users.serviceAccounts.nodes).toEqual([{ name: 'gql-sa-2', kind: 'service_account' }]);
 
   const example = expectOk(await graphql(t.url, 'mutation { createServiceAccount(input: { provider: EXAMPLE, name: "node-owner" }) { serviceAccount { id } } }', {}, OPERATOR_TOKEN));

@@ -60,7 +60,7 @@ test("listing accounts does not reveal grants or tokens the caller may not read"
   // One act on both faces: listing users needs what reading them needs (GET /account/users is 403 too).
   const saManager = await talendUser('sa-manager@example.com', ['TMC_SERVICE_ACCOUNT_MANAGEMENT']);
   await talendUser('someone@example.com', ['TMC_ENGINE_USE']);
-  expect(codes(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "user") { nodes { name } } }', {}, saManager.pat))).toEqual(['FORBIDDEN']);
+  expect(codes(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: USER) { nodes { name } } }', {}, saManager.pat))).toEqual(['FORBIDDEN']);
   const listed = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND) { nodes { name kind permissions { id } accessTokens { id } } } }', {}, saManager.pat));
   expect(listed.serviceAccounts.nodes.map((n: { kind: string }) => n.kind)).not.toContain('user');
   const all = expectOk(await graphql(t.url, '{ serviceAccounts { nodes { name provider } } }', {}, saManager.pat));
@@ -76,7 +76,7 @@ test('odd input that reached SQL is now a clear 4xx, never a 500', async () => {
     [`mutation { revokeAccessTokens(refreshTokenId: "${z}") { revokedIds } }`, {}, 'NOT_FOUND'],
     ['query($c: String) { serviceAccounts(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],
     ['query($c: String) { personas(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],
-    ['{ auditEvents(before: "9999999999999999999") { id } }', {}, 'BAD_USER_INPUT'],
+    ['{ auditEvents(after: "99999999999999999999") { totalCount } }', {}, 'BAD_USER_INPUT'],
     ['mutation { createServiceAccount(input: { provider: TALEND, name: "kgat_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" }) { secret } }', {}, 'BAD_USER_INPUT'],
   ];
   for (const [query, variables, code] of cases) {

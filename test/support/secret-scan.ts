@@ -1,11 +1,12 @@
 import type { TestGateway } from './gateway';
 
+type Query = (sql: string, params?: unknown[]) => Promise<any[]>;
+
 /**
- * Every text-like value in every table of the gateway's database, for asserting that a plain
+ * Every text-like value in every table of a gateway's database, for asserting that a plain
  * secret is stored nowhere.
  */
-export async function allStoredText(t: TestGateway): Promise<string> {
-  const query = (sql: string, params: unknown[] = []) => t.gateway.db.dataSource.query(sql, params);
+export async function storedText(query: Query): Promise<string> {
   const columns: { table_name: string; column_name: string }[] = await query(
     `SELECT table_name, column_name FROM information_schema.columns
       WHERE table_schema = current_schema() AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'ARRAY')`,
@@ -16,4 +17,8 @@ export async function allStoredText(t: TestGateway): Promise<string> {
     for (const row of rows) if (row.v) parts.push(row.v);
   }
   return parts.join('\n');
+}
+
+export function allStoredText(t: TestGateway): Promise<string> {
+  return storedText((sql, params = []) => t.gateway.db.dataSource.query(sql, params));
 }

@@ -59,6 +59,8 @@ export const Acts = {
   regenerateOAuthClientSecret: 'oauthClient.regenerateSecret',
   rotateSigningKey: 'signingKey.rotate',
   subscribeEvents: 'event.subscribe',
+  /** Read the audit log's rows about the provider (the operator reads every row). */
+  viewAudit: 'audit.view',
 } as const;
 
 export type ActName = keyof typeof Acts;

@@ -11,6 +11,7 @@ import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { ResourceService } from '../resources';
 import { TokenService } from './token.service';
+import { TokenQueryService } from '../tokens';
 
 export * from './catalog.service';
 export * from './pagination';
@@ -33,6 +34,8 @@ export class CoreServices {
   readonly events: EventService;
   readonly principals: PrincipalService;
   readonly tokens: TokenService;
+  /** Read-only lists and counts over every token a caller may see (dashboards). */
+  readonly tokenQueries: TokenQueryService;
   readonly catalog: CatalogService;
   readonly resources: ResourceService;
   readonly credentials: CredentialService;
@@ -67,6 +70,7 @@ export class CoreServices {
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
+    this.tokenQueries = new TokenQueryService(db, clock, this.authz);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);
   }

@@ -1,1 +1,2 @@
 export * from './token-status';
+export * from './token-query.service';

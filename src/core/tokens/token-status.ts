@@ -18,9 +18,14 @@ export function expiryFrom(now: Date, lifespanSeconds: number | null | undefined
 }
 
 /**
- * The same rule as `tokenStatus() === 'ACTIVE'`, in SQL: every query that needs live tokens uses
- * this. `alias` is the token table's alias (or name); `now` a bound parameter such as `$2`.
+ * The same rule in SQL, for queries over many rows. `alias` names a row with `revoked_at` and
+ * `expires_at`; `now` is the SQL text of the instant (a parameter such as `$1`).
  */
-export function activeTokenSql(alias: string, now: string): string {
-  return `${alias}.revoked_at IS NULL AND (${alias}.expires_at IS NULL OR ${alias}.expires_at > ${now})`;
-}
+export const tokenStatusSql = {
+  ACTIVE: (alias: string, now: string) => `(${alias}.revoked_at IS NULL AND (${alias}.expires_at IS NULL OR ${alias}.expires_at > ${now}))`,
+  EXPIRED: (alias: string, now: string) => `(${alias}.revoked_at IS NULL AND ${alias}.expires_at IS NOT NULL AND ${alias}.expires_at <= ${now})`,
+  REVOKED: (alias: string, _now: string) => `(${alias}.revoked_at IS NOT NULL)`,
+} as const satisfies Record<TokenStatus, (alias: string, now: string) => string>;
+
+/** `tokenStatusSql.ACTIVE`: every query that needs live tokens uses this. */
+export const activeTokenSql = tokenStatusSql.ACTIVE;

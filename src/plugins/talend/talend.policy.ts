@@ -89,5 +89,6 @@ export function talendPolicy(kindOf: (principalId: string) => Promise<string | n
     [Acts.listPermissions]: { anyPrincipal: true },
     [Acts.subscribeEvents]: principalOrManager,
     [TalendActions.exchangeToken]: { self: true },
+    [Acts.viewAudit]: { permissions: [TalendPermission.auditLogsView] },
   };
 }

@@ -1,61 +1,21 @@
-import { Max, Min } from 'class-validator';
-import { Arg, Args, ArgsType, Authorized, Ctx, Field, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
-import { badInput, parseBigintId } from '../../core';
-import type { AuditEventEntity } from '../../entities';
+import { Arg, Args, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { GraphQLContext } from '../context';
-
-@ObjectType({ description: 'One security-relevant action: who, what, on what, how it ended, when, from where. Never a secret.' })
-export class AuditEvent {
-  @Field(() => ID)
-  id: string;
-
-  @Field()
-  at: Date;
-
-  @Field(() => String, { nullable: true, description: 'The provider id (`alation`, `atlan`, `talend`, `keygate` for the operator).' })
-  provider: string | null;
-
-  @Field({ description: '`operator`, `<provider>:<principal id>`, or `anonymous`.' })
-  actor: string;
-
-  @Field()
-  action: string;
-
-  @Field(() => String, { nullable: true })
-  target: string | null;
-
-  @Field({ description: 'success, denied or failed.' })
-  outcome: string;
-
-  @Field({ description: 'The face and address the request came from.' })
-  origin: string;
-
-  static from(row: AuditEventEntity): AuditEvent {
-    return Object.assign(new AuditEvent(), { id: String(row.id), at: row.at, provider: row.provider, actor: row.actor, action: row.action, target: row.target, outcome: row.outcome, origin: row.origin });
-  }
-}
-
-@ArgsType()
-class AuditArgs {
-  @Field(() => Int, { nullable: true, description: 'At most 500, newest first.' })
-  @Min(1)
-  @Max(500)
-  last?: number;
-
-  @Field(() => String, { nullable: true, description: 'Only events older than this id (the next page).' })
-  before?: string;
-}
+import { PaginationArgs } from '../common/pagination.args';
+import { AuditEvent, AuditEventConnection, AuditFilter } from './audit.type';
 
 @Resolver()
 export class AuditResolver {
-  @Authorized('operator')
-  @Query(() => [AuditEvent], { description: 'The audit log, newest first (operator only).' })
+  @Authorized()
+  @Query(() => AuditEventConnection, {
+    description: "The audit log, newest first: every row for the operator, a provider's rows where its policy grants audit view (Talend: AUDIT_LOGS_VIEW).",
+  })
   async auditEvents(
-    @Args() { last, before }: AuditArgs,
-    @Arg('outcome', () => String, { nullable: true }) outcome: string | undefined,
+    @Arg('filter', () => AuditFilter, { nullable: true }) filter: AuditFilter | undefined,
+    @Args() { first, after }: PaginationArgs,
     @Ctx() ctx: GraphQLContext,
-  ): Promise<AuditEvent[]> {
-    if (before !== undefined && parseBigintId(before) === null) throw badInput('`before` is an audit event id.', { field: 'before' });
-    return (await ctx.core.audit.page({ limit: last ?? 100, before, outcome })).map(AuditEvent.from);
+  ): Promise<AuditEventConnection> {
+    const page = await ctx.core.audit.search(ctx, ctx.registry.all(), filter ?? {}, { first, after });
+    const edges = page.nodes.map((row) => ({ cursor: String(row.id), node: AuditEvent.from(row) }));
+    return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
   }
 }

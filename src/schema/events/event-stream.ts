@@ -1,4 +1,4 @@
-import { Acts, badInput, isAllowed, parseBigintId, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
+import { Acts, badInput, isAllowed, parseBigintId, type Actor, type TokenEvent } from '../../core';
 import type { GraphQLContext } from '../context';
 
 export interface StreamFilter {
@@ -24,8 +24,6 @@ function matches(event: TokenEvent, filter: StreamFilter): boolean {
 
 export function validateStreamArgs(ctx: GraphQLContext, filter: StreamFilter, after?: string | null): void {
   if (filter.provider) ctx.registry.get(filter.provider);
-  const unknown = (filter.kinds ?? []).filter((k) => !TOKEN_EVENT_KINDS.includes(k as never));
-  if (unknown.length) throw badInput(`Unknown event kind(s): ${unknown.join(', ')}. Known: ${TOKEN_EVENT_KINDS.join(', ')}.`, { field: 'kinds' });
   if (after != null && parseBigintId(after) === null) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
 }
 

@@ -4,6 +4,7 @@ import type { GraphQLContext } from '../context';
 import { requireActor } from '../auth-checker';
 import { Provider } from '../common/provider.enum';
 import { eventStream, validateStreamArgs } from './event-stream';
+import { TokenEventKind } from './token-event-kind.enum';
 import { TokenEvent } from './token-event.type';
 
 @Resolver()
@@ -42,7 +43,7 @@ export class TokenEventResolver {
   tokenEvents(
     @Root() event: CoreTokenEvent,
     @Arg('provider', () => Provider, { nullable: true }) _provider: string | undefined,
-    @Arg('kinds', () => [String], { nullable: true, description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED, SECRET_CHANGED.' }) _kinds: string[] | undefined,
+    @Arg('kinds', () => [TokenEventKind], { nullable: true, description: 'Only these kinds; every kind when omitted.' }) _kinds: TokenEventKind[] | undefined,
     @Arg('serviceAccountId', () => ID, { nullable: true }) _serviceAccountId: string | undefined,
     @Arg('after', () => String, { nullable: true, description: 'Resume after this cursor.' }) _after: string | undefined,
   ): TokenEvent {

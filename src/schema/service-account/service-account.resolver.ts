@@ -3,6 +3,7 @@ import { isGatewayError, tokenStatus } from '../../core';
 import type { GraphQLContext } from '../context';
 import { toConnection } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
+import { PrincipalKind } from '../common/principal-kind.enum';
 import { Provider } from '../common/provider.enum';
 import { TokenStatusValue } from '../common/token-status.enum';
 import { Permission } from '../permission/permission.type';
@@ -34,7 +35,7 @@ export class ServiceAccountResolver {
   @Query(() => ServiceAccountConnection)
   async serviceAccounts(
     @Arg('provider', () => Provider, { nullable: true }) provider: string | undefined,
-    @Arg('kind', () => String, { nullable: true, description: 'Only principals of this kind: user, service_account, api_token, oauth_client.' }) kind: string | undefined,
+    @Arg('kind', () => PrincipalKind, { nullable: true, description: 'Only principals of this kind.' }) kind: PrincipalKind | undefined,
     @Args() { first, after }: PaginationArgs,
     @Ctx() ctx: GraphQLContext,
   ) {

@@ -25,13 +25,16 @@ export abstract class TokenFields extends Node {
   @Field(() => Date, { nullable: true })
   revokedAt: Date | null;
 
+  @Field(() => String, { nullable: true, description: 'What its owner named it; null for access tokens that have no name of their own.' })
+  name: string | null;
+
   ownerId: string;
 }
 
 @ObjectType({ implements: [Node, TokenFields], description: 'A long-lived token that mints access tokens. Its value is shown once, at creation.' })
 export class RefreshToken extends TokenFields {
-  @Field()
-  name: string;
+  @Field(() => String)
+  declare name: string;
 
   static from(entity: RefreshTokenEntity, status: string): RefreshToken {
     return Object.assign(new RefreshToken(), {
@@ -54,7 +57,7 @@ export class AccessToken extends TokenFields {
   kind: string;
 
   @Field(() => String, { nullable: true })
-  name: string | null;
+  declare name: string | null;
 
   refreshTokenId: string | null;
 

@@ -175,7 +175,7 @@ describe('revocation', () => {
     expect([response.status, response.raw]).toEqual([200, '{}']);
     expect(response.headers.get('cache-control')).toBe('no-store');
     await expectRefused(jwt);
-    const events = await subscribe(t.url, OPERATOR_TOKEN, 'subscription($after: String) { tokenEvents(after: $after, provider: ALATION, kinds: ["REVOKED"]) { kind subjectType subjectId serviceAccountId } }', { after });
+    const events = await subscribe(t.url, OPERATOR_TOKEN, 'subscription($after: String) { tokenEvents(after: $after, provider: ALATION, kinds: [REVOKED]) { kind subjectType subjectId serviceAccountId } }', { after });
     try {
       const [event] = await events.next(1);
       expect(event.tokenEvents).toEqual({ kind: 'REVOKED', subjectType: 'ACCESS_TOKEN', subjectId: row.id, serviceAccountId: client.id });
