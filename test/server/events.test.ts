@@ -14,7 +14,7 @@ const EVENTS = `subscription($provider: Provider, $kinds: [String!], $after: Str
 }`;
 const revoke = (id: string) => graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id }, OPERATOR_TOKEN);
 /** The newest committed cursor (the tailer may not have read it yet). */
-const position = async (): Promise<string> => (await t.gateway.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS c FROM token_event'))[0].c;
+const position = (): Promise<string> => t.gateway.core.events.head();
 
 test('every state change writes its event in the same transaction; failed changes write none', async () => {
   const before = await position();

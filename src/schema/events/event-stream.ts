@@ -1,4 +1,4 @@
-import { badInput, CoreActions, isAllowed, parseBigintId, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
+import { badInput, CoreActions, decodePosition, isAllowed, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
 import type { GraphQLContext } from '../context';
 
 export interface StreamFilter {
@@ -26,7 +26,7 @@ export function validateStreamArgs(ctx: GraphQLContext, filter: StreamFilter, af
   if (filter.provider) ctx.providers.get(filter.provider);
   const unknown = (filter.kinds ?? []).filter((k) => !TOKEN_EVENT_KINDS.includes(k as never));
   if (unknown.length) throw badInput(`Unknown event kind(s): ${unknown.join(', ')}. Known: ${TOKEN_EVENT_KINDS.join(', ')}.`, { field: 'kinds' });
-  if (after != null && parseBigintId(after) === null) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
+  if (after != null && decodePosition(after) === null) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
 }
 
 /**
