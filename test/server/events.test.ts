@@ -157,3 +157,18 @@ test('revocation takes effect at once on this instance, cache or not', async () 
   expectOk(await revoke(account.accessTokenId));
   expect(codes(await graphql(t.url, '{ viewer { name } }', {}, account.token))).toEqual(['UNAUTHENTICATED']);
 });
+
+test('expiry: a backlog larger than one batch drains in one sweep', async () => {
+  const account = await exampleAccountWithToken(t.url, 'ev-backlog');
+  const from = await position();
+  const past = new Date(t.clock.now().getTime() - 3600_000);
+  await t.gateway.db.dataSource.query(
+    `INSERT INTO access_token (provider, owner_id, kind, created_at, expires_at) SELECT 'example', $1, 'access', $2, $2 FROM generate_series(1, 2500)`,
+    [account.id, past],
+  );
+  expect(await t.gateway.core.events.sweepExpired()).toBeGreaterThanOrEqual(2500);
+  const expired = [];
+  for (let page = await t.gateway.core.events.history(from, { kinds: ['EXPIRED'] }); page.length; page = await t.gateway.core.events.history(page[page.length - 1].cursor, { kinds: ['EXPIRED'] }))
+    expired.push(...page.filter((e) => e.serviceAccountId === account.id));
+  expect(expired.length).toBe(2500);
+});
