@@ -38,10 +38,12 @@ async function scenario(urls: string[], query: Query, operator: string) {
       const token = expectOk(await graphql(url, 'mutation($id: ID!) { createAccessToken(input: { serviceAccountId: $id }) { accessToken { id } } }', { id: user }, operator));
       expectOk(await graphql(url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: token.createAccessToken.accessToken.id }, operator));
       done++;
+      completed++;
     }
     return done;
   };
   let writing = true;
+  let completed = 0;
 
   const received: string[] = [];
   let sessions = 0;
@@ -64,7 +66,9 @@ async function scenario(urls: string[], query: Query, operator: string) {
   let writes = 0;
   let expected: string[] = [];
   try {
-    await new Promise((resolve) => setTimeout(resolve, WRITE_MS));
+    // At least WRITE_MS and 40 writes (a loaded machine is slow), at most 30 s.
+    const started = Date.now();
+    while ((Date.now() - started < WRITE_MS || completed < 40) && Date.now() - started < 30_000) await new Promise((resolve) => setTimeout(resolve, 100));
     writing = false;
     writes = (await Promise.all(writers)).reduce((a, b) => a + b, 0);
     expected = await tableCursors(query);
