@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { BENCH_OPERATOR, operatorGraphql, serverUrl, startKeygate, startPeer, withScratchDatabase, type Child } from '../support/processes';
 import { fixed, formatSpread, ratio, spread } from '../support/stats';
@@ -73,6 +75,7 @@ export async function revocation(): Promise<void> {
     const children: Child[] = [];
     const keygateArrivals = new Arrivals();
     const bareArrivals = new Arrivals();
+    let stopRevoker = async () => 0;
     try {
       // One at a time: the first applies the migrations.
       const a = await startKeygate(databaseUrl);
@@ -84,11 +87,15 @@ export async function revocation(): Promise<void> {
       const account = (await operatorGraphql(a.url, 'mutation { createServiceAccount(input: { provider: TALEND, user: "bench-revoked", permissions: [] }) { serviceAccount { id } } }')).createServiceAccount.serviceAccount.id;
       const newToken = async () =>
         (await operatorGraphql(a.url, 'mutation($id: ID!) { createAccessToken(input: { serviceAccountId: $id }) { accessToken { id } } }', { id: account })).createAccessToken.accessToken.id as string;
-      const revoke = async (id: string) => {
-        const t0 = process.hrtime.bigint();
-        await operatorGraphql(a.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id });
-        return { t0, answered: process.hrtime.bigint() };
-      };
+      const revoker = new Worker(join(__dirname, 'revoker.js'));
+      stopRevoker = () => revoker.terminate();
+      const revoke = (id: string) =>
+        new Promise<{ t0: bigint; answered: bigint }>((resolve, reject) => {
+          revoker.once('message', (m: { t0: string; answered: string; ok: boolean }) =>
+            m.ok ? resolve({ t0: BigInt(m.t0), answered: BigInt(m.answered) }) : reject(new Error('revocation failed')),
+          );
+          revoker.postMessage({ url: a.url, id });
+        });
       const broadcast = async (id: string) => {
         const t0 = process.hrtime.bigint();
         await fetch(`${bare.url}/broadcast`, { method: 'POST', body: id });
@@ -142,6 +149,7 @@ export async function revocation(): Promise<void> {
         console.log(`revoking request answered: ${formatSpread(spread(keygate.answered), 2, ' ms')} → ${ratio(spread(keygate.answered).median, aloneMedian)} of the same request with no subscriber`);
       }
     } finally {
+      await stopRevoker();
       for (const socket of [...keygateArrivals.sockets, ...bareArrivals.sockets]) socket.terminate();
       await Promise.all(children.map((c) => c.stop()));
     }

@@ -141,7 +141,8 @@ export class EventFanOut {
       }
     }
     for (let start = 0; start < sends.length; start += SOCKETS_PER_BATCH) {
-      if (start > 0) await yieldToEventLoop();
+      // Yield first as well: responses already on their way (the revoking one) go before the frames.
+      await yieldToEventLoop();
       for (const { subscriber, payload } of sends.slice(start, start + SOCKETS_PER_BATCH)) this.write(subscriber, cursor, payload);
     }
   }

@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { onPostgres } from '../support/database';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { codes, expectOk, graphql } from '../support/graphql';
@@ -171,4 +173,24 @@ test('expiry: a backlog larger than one batch drains in one sweep', async () => 
   for (let page = await t.gateway.core.events.history(from, { kinds: ['EXPIRED'] }); page.length; page = await t.gateway.core.events.history(page[page.length - 1].cursor, { kinds: ['EXPIRED'] }))
     expired.push(...page.filter((e) => e.serviceAccountId === account.id));
   expect(expired.length).toBe(2500);
+});
+
+(onPostgres ? test : test.skip)('a long transaction in another database on the cluster does not hold delivery back', async () => {
+  const elsewhere = new Client({ connectionString: process.env.DATABASE_URL });
+  await elsewhere.connect();
+  await elsewhere.query('BEGIN');
+  await elsewhere.query('SELECT pg_current_xact_id()');
+  try {
+    const account = await exampleAccountWithToken(t.url, 'ev-elsewhere');
+    const sub = await subscribe(t.url, OPERATOR_TOKEN, EVENTS, { provider: 'EXAMPLE', kinds: ['REVOKED'] });
+    try {
+      expectOk(await revoke(account.accessTokenId));
+      expect((await sub.next(1, 5000))[0].tokenEvents.subjectId).toBe(account.accessTokenId);
+    } finally {
+      sub.dispose();
+    }
+  } finally {
+    await elsewhere.query('ROLLBACK');
+    await elsewhere.end();
+  }
 });

@@ -12,7 +12,8 @@
  * sequence). A reader takes only rows whose transaction id is below
  * `pg_snapshot_xmin(pg_current_snapshot())`: every transaction below that horizon has finished
  * (committed and visible to the reader's snapshot, or rolled back), and every transaction that
- * has not yet finished, or has not yet started, has an id at or above it. So a row that appears
+ * has not yet finished, or has not yet started, has an id at or above it. (Transactions of other
+ * databases on the cluster are left out of that horizon: see HORIZON.) So a row that appears
  * later always sorts after every row a reader has already taken: "everything after position P"
  * never skips a late commit, and readers on any number of instances see the same total order.
  *
@@ -61,6 +62,23 @@ export function decodePosition(value: string): LogPosition | null {
   return { txid: number / SEQ_SPAN, seq: number % SEQ_SPAN };
 }
 
+/**
+ * The horizon: the oldest transaction still running in this statement's snapshot, or the
+ * snapshot's xmax when none is. Transactions that pg_stat_activity shows in another database are
+ * left out (they can never write this database's rows), so a long transaction elsewhere on the
+ * cluster does not hold readers back. Leaving one out is safe whatever the timing: a transaction
+ * keeps its database for life, and one that ended meanwhile is simply no longer listed, so it is
+ * kept (the conservative side). Compared on the low 32 bits, as pg_stat_activity shows them.
+ */
+const HORIZON = `
+  SELECT coalesce(
+           (SELECT min(xip::text::bigint) FROM pg_snapshot_xip(s.snap) AS xip
+             WHERE (xip::text::bigint % 4294967296) NOT IN (
+               SELECT a.backend_xid::text::bigint FROM pg_stat_activity a
+                WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database())),
+           pg_snapshot_xmax(s.snap)::text::bigint) AS horizon
+    FROM (SELECT pg_current_snapshot() AS snap) s`;
+
 export interface CommitOrderedTable {
   /** Table name (trusted: from code, never from input). */
   table: string;
@@ -93,7 +111,7 @@ export async function readCommitted<Row>(
   const txid = log.txid ?? 'txid';
   const settledOnly = options.includePending ? '' : `AND t.${txid} < h.horizon`;
   const rows: any[] = await query(
-    `WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS horizon)
+    `WITH h AS (${HORIZON})
      SELECT t.*, t.${txid}::text AS log_txid, t.${log.seq}::text AS log_seq, (t.${txid} < h.horizon) AS log_settled
        FROM ${log.table} t, h
       WHERE (t.${txid}, t.${log.seq}) > ($1::bigint, $2::bigint) ${settledOnly} ${options.where ? `AND (${options.where})` : ''}
@@ -115,7 +133,7 @@ export async function headPosition(query: Query, log: CommitOrderedTable, option
   const txid = log.txid ?? 'txid';
   const rows: { txid: string; seq: string }[] = await query(
     `SELECT t.${txid}::text AS txid, t.${log.seq}::text AS seq FROM ${log.table} t
-      ${options.settled ? `WHERE t.${txid} < pg_snapshot_xmin(pg_current_snapshot())::text::bigint` : ''}
+      ${options.settled ? `WHERE t.${txid} < (${HORIZON})` : ''}
       ORDER BY t.${txid} DESC, t.${log.seq} DESC LIMIT 1`,
     [],
   );
