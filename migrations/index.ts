@@ -4,6 +4,17 @@ import { Resources1732300004000 } from './1732300004000-resources';
 import { ExpiryEvents1732300005000 } from './1732300005000-expiry-events';
 import { TokenKidIndex1732300006000 } from './1732300006000-token-kid-index';
 import { DropSigningKeyPublishUntil1732300011000 } from './1732300011000-drop-signing-key-publish-until';
+import { EventCommitOrder1732300012000 } from './1732300012000-event-commit-order';
+import { ListIndexes1732300012001 } from './1732300012001-list-indexes';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
-export const migrations = [InitialSchema1732300000000, SigningKeys1732300000001, Resources1732300004000, ExpiryEvents1732300005000, TokenKidIndex1732300006000, DropSigningKeyPublishUntil1732300011000];
+export const migrations = [
+  InitialSchema1732300000000,
+  SigningKeys1732300000001,
+  Resources1732300004000,
+  ExpiryEvents1732300005000,
+  TokenKidIndex1732300006000,
+  DropSigningKeyPublishUntil1732300011000,
+  EventCommitOrder1732300012000,
+  ListIndexes1732300012001,
+];

@@ -9,6 +9,7 @@ import { TokenColumns } from './token-columns';
 @Entity({ name: 'access_token' })
 @Index('access_token_secret_hash', ['secretHash'], { unique: true })
 @Index('access_token_owner', ['ownerId'])
+@Index('access_token_by_provider', ['provider', 'createdAt', 'id'])
 @Index('access_token_unannounced_expiry', ['expiresAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL' })
 @Index('access_token_refresh_token', ['refreshTokenId'])
 @Index('access_token_kid', ['kid', 'expiresAt'], { where: 'kid IS NOT NULL AND revoked_at IS NULL' })

@@ -34,3 +34,4 @@ export const entities = [
   ResourceEntity,
   ResourceGrantEntity,
 ];
+export * from './commit-order.column';

@@ -7,6 +7,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
  */
 @Entity({ name: 'service_account' })
 @Index('service_account_provider_name', ['provider', 'name'], { unique: true, where: 'deleted_at IS NULL' })
+@Index('service_account_live_by_provider', ['provider', 'createdAt', 'id'], { where: 'deleted_at IS NULL' })
+@Index('service_account_live_by_created', ['createdAt', 'id'], { where: 'deleted_at IS NULL' })
 export class PrincipalEntity {
   @PrimaryGeneratedColumn('uuid')
   id: string;

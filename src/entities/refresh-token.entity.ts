@@ -4,6 +4,7 @@ import { TokenColumns } from './token-columns';
 @Entity({ name: 'refresh_token' })
 @Index('refresh_token_secret_hash', ['secretHash'], { unique: true })
 @Index('refresh_token_owner', ['ownerId'])
+@Index('refresh_token_by_provider', ['provider', 'createdAt', 'id'])
 @Index('refresh_token_unannounced_expiry', ['expiresAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL' })
 export class RefreshTokenEntity extends TokenColumns {
   @Column({ type: 'varchar', length: 255 })

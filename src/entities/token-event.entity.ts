@@ -1,15 +1,22 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { TxidColumn } from './commit-order.column';
 
 /**
  * The event log: one row per state change, written in the change's own transaction.
- * Subscribers read this table; NOTIFY only wakes them.
+ * Subscribers read this table in (txid, cursor) order, below the transaction horizon
+ * (core/database/commit-order.ts); NOTIFY only wakes them.
  */
 @Entity({ name: 'token_event' })
 @Index('token_event_service_account', ['serviceAccountId'])
-@Index('token_event_provider_cursor', ['provider', 'cursor'])
+@Index('token_event_commit_order', ['txid', 'cursor'])
+@Index('token_event_provider_commit_order', ['provider', 'txid', 'cursor'])
 export class TokenEventEntity {
   @PrimaryGeneratedColumn({ type: 'bigint' })
   cursor: string;
+
+  /** The writing transaction's id; 0 for rows written before the column existed. */
+  @TxidColumn()
+  txid: string;
 
   @Column({ type: 'varchar', length: 32 })
   provider: string;

@@ -104,6 +104,8 @@ export class Gateway {
     readonly logger: Logger,
     private readonly apollo: ApolloServer<GraphQLContext>,
     private readonly closeSubscriptions: () => Promise<void>,
+    /** Event subscriptions open on this instance (the fan-out's count). */
+    readonly openSubscriptions: () => number,
   ) {}
 
   get url(): string {
@@ -170,7 +172,7 @@ export class Gateway {
       routes.push(...kit.declared());
     }
 
-    const { dispose: closeWs, server: wsServer } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
+    const { dispose: closeWs, server: wsServer, openSubscriptions } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
 
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
@@ -225,7 +227,7 @@ export class Gateway {
     const gateway = new Gateway(config, db, core, providers, routes, schema, httpServer, logger, apollo, async () => {
       await closeWs();
       wsServer.close();
-    });
+    }, openSubscriptions);
     logger.info('keygate listening', { url: `http://${config.host}:${(httpServer.address() as AddressInfo).port}/graphql`, database: db.embedded ? 'embedded' : 'postgres', providers: providers.ids() });
     return gateway;
   }

@@ -1,15 +1,17 @@
 import type { Server } from 'node:http';
-import { GraphQLError, parse, specifiedRules, validate, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
-import { WebSocketServer } from 'ws';
-import type { Actor, CoreServices } from '../core';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Actor, CoreServices, TokenEvent } from '../core';
 import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
+import { feedOf } from '../schema/events/event-stream';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
 import { clientAddress, originOf } from './client-address';
 import { formatError } from './errors';
 import { bearerActor } from './route-kit';
+import { EventFanOut, type FanOutTarget } from './event-fan-out';
 import type { Logger } from './logger';
 
 /** Close code for a connection whose credential is missing, bad, revoked or expired. */
@@ -21,7 +23,58 @@ interface ConnectionState {
   authorization: string;
   /** Current grants: refreshed when an event says the principal's grants changed. */
   actor: Actor;
+  close: () => void;
   cleanup?: () => void;
+}
+
+/**
+ * The open connections by credential and by principal, so that one listener finds the few an
+ * event concerns: closed when their credential is revoked or their account deleted, given fresh
+ * grants when those change.
+ */
+class Connections {
+  private readonly byCredential = new Map<string, Set<ConnectionState>>();
+  private readonly byPrincipal = new Map<string, Set<ConnectionState>>();
+  readonly stop: () => void;
+
+  constructor(core: CoreServices) {
+    this.stop = core.events.subscribe((event) => this.onEvent(core, event));
+  }
+
+  add(state: ConnectionState): () => void {
+    const index = (map: Map<string, Set<ConnectionState>>, key: string) => (map.get(key) ?? map.set(key, new Set()).get(key)!).add(state);
+    const unindex = (map: Map<string, Set<ConnectionState>>, key: string) => {
+      const set = map.get(key);
+      set?.delete(state);
+      if (set?.size === 0) map.delete(key);
+    };
+    const { credentialId, principalId } = state.actor;
+    index(this.byCredential, credentialId);
+    index(this.byPrincipal, principalId);
+    return () => (unindex(this.byCredential, credentialId), unindex(this.byPrincipal, principalId));
+  }
+
+  private onEvent(core: CoreServices, event: TokenEvent): void {
+    if (event.kind === 'REVOKED') for (const state of this.byCredential.get(event.subjectId) ?? []) state.close();
+    const ofPrincipal = this.byPrincipal.get(event.serviceAccountId);
+    if (!ofPrincipal || event.kind === 'CREATED' || event.kind === 'EXPIRED') return;
+    for (const state of ofPrincipal) {
+      if (event.kind === 'DELETED') {
+        state.close();
+        continue;
+      }
+      // Grants changed: what this socket may see and do changes with them, at once.
+      core.credentials.resolveHeaders({ authorization: state.authorization }).then(
+        (fresh) => (fresh ? (state.actor = fresh) : state.close()),
+        () => state.close(),
+      );
+    }
+  }
+}
+
+/** Executes each source event for one subscriber: subscriptions that are not event feeds. */
+async function* perSubscriber(source: AsyncIterable<unknown>, args: ExecutionArgs): AsyncGenerator<ExecutionResult> {
+  for await (const payload of source) yield (await execute({ ...args, rootValue: payload })) as ExecutionResult;
 }
 
 /**
@@ -35,6 +88,11 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
   const states = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...gatewayValidationRules];
   const mask = (errors: readonly GraphQLError[]) => errors.map((e) => formatError(e.toJSON(), e, logger));
+
+  const connections = new Connections(core);
+  const fanOut = new EventFanOut(core, mask);
+  /** Where an operation's results go, by its context: the fan-out writes frames itself. */
+  const targets = new WeakMap<object, Omit<FanOutTarget, 'args' | 'feed'>>();
 
   const { dispose } = useServer(
     {
@@ -52,27 +110,16 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         const actor = resolved;
         const socket = ctx.extra.socket;
         const close = () => socket.readyState === socket.OPEN && socket.close(CLOSE_FORBIDDEN, 'Credential revoked or expired');
-        const state: ConnectionState = { authorization, actor };
-        const unsubscribe = core.events.subscribe((event) => {
-          const ownCredential = event.kind === 'REVOKED' && event.subjectId === actor.credentialId;
-          const ownAccount = event.kind === 'DELETED' && event.serviceAccountId === actor.principalId;
-          if (ownCredential || ownAccount) return void close();
-          // Grants changed: what this socket may see and do changes with them, at once.
-          if (event.serviceAccountId === actor.principalId && event.kind !== 'CREATED' && event.kind !== 'EXPIRED') {
-            core.credentials.resolveHeaders({ authorization }).then(
-              (fresh) => (fresh ? (state.actor = fresh) : close()),
-              () => close(),
-            );
-          }
-        });
+        const state: ConnectionState = { authorization, actor, close };
+        const unindex = connections.add(state);
         const msLeft = actor.credentialExpiresAt ? actor.credentialExpiresAt.getTime() - core.clock.now().getTime() : null;
         const timer = msLeft !== null ? setTimeout(close, Math.min(Math.max(msLeft, 0), 2 ** 31 - 1)) : null;
-        state.cleanup = () => (unsubscribe(), timer && clearTimeout(timer));
+        state.cleanup = () => (unindex(), timer && clearTimeout(timer));
         states.set(ctx, state);
         return true;
       },
       onClose: (ctx) => states.get(ctx)?.cleanup?.(),
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const state = states.get(ctx);
         const refused = [new GraphQLError('Authentication required.', { extensions: { code: 'UNAUTHENTICATED' } })];
         if (!state) return refused;
@@ -104,12 +151,33 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
           registry,
           loaders: createLoaders(core),
         };
+        const operationKey = `${payload.query}\n${payload.operationName ?? ''}\n${JSON.stringify(payload.variables ?? null)}`;
+        targets.set(contextValue, { id, socket: ctx.extra.socket as WebSocket, operationKey });
         return { schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };
+      },
+      // Event feeds go to the fan-out (one execution per event and class); anything else runs per subscriber.
+      subscribe: async (args) => {
+        const source = await createSourceEventStream(args);
+        if (!(Symbol.asyncIterator in source)) return source;
+        const feed = feedOf(source);
+        const target = targets.get(args.contextValue as object);
+        if (!feed || !target) return perSubscriber(source, args);
+        await (source as unknown as AsyncIterator<unknown>).return?.();
+        return fanOut.add({ ...target, args: args as FanOutTarget['args'], feed });
       },
       onNext: (_ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: mask(result.errors) } : undefined),
       onError: (_ctx, _id, _payload, errors) => mask(errors),
     },
     server,
   );
-  return { server, dispose: async () => void (await dispose()) };
+  return {
+    server,
+    /** Open event subscriptions on this instance (for the metrics). */
+    openSubscriptions: () => fanOut.size,
+    dispose: async () => {
+      await dispose();
+      fanOut.stop();
+      connections.stop();
+    },
+  };
 }

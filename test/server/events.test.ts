@@ -1,3 +1,5 @@
+import { Client } from 'pg';
+import { onPostgres } from '../support/database';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { codes, expectOk, graphql } from '../support/graphql';
@@ -14,7 +16,7 @@ const EVENTS = `subscription($provider: Provider, $kinds: [TokenEventKind!], $af
 }`;
 const revoke = (id: string) => graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id }, OPERATOR_TOKEN);
 /** The newest committed cursor (the tailer may not have read it yet). */
-const position = async (): Promise<string> => (await t.gateway.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS c FROM token_event'))[0].c;
+const position = (): Promise<string> => t.gateway.core.events.head();
 
 test('every state change writes its event in the same transaction; failed changes write none', async () => {
   const before = await position();
@@ -156,4 +158,39 @@ test('revocation takes effect at once on this instance, cache or not', async () 
   for (let i = 0; i < 3; i++) expectOk(await graphql(t.url, '{ viewer { name } }', {}, account.token));
   expectOk(await revoke(account.accessTokenId));
   expect(codes(await graphql(t.url, '{ viewer { name } }', {}, account.token))).toEqual(['UNAUTHENTICATED']);
+});
+
+test('expiry: a backlog larger than one batch drains in one sweep', async () => {
+  const account = await exampleAccountWithToken(t.url, 'ev-backlog');
+  const from = await position();
+  const past = new Date(t.clock.now().getTime() - 3600_000);
+  await t.gateway.db.dataSource.query(
+    `INSERT INTO access_token (provider, owner_id, kind, created_at, expires_at) SELECT 'example', $1, 'access', $2, $2 FROM generate_series(1, 2500)`,
+    [account.id, past],
+  );
+  expect(await t.gateway.core.events.sweepExpired()).toBeGreaterThanOrEqual(2500);
+  const expired = [];
+  for (let page = await t.gateway.core.events.history(from, { kinds: ['EXPIRED'] }); page.length; page = await t.gateway.core.events.history(page[page.length - 1].cursor, { kinds: ['EXPIRED'] }))
+    expired.push(...page.filter((e) => e.serviceAccountId === account.id));
+  expect(expired.length).toBe(2500);
+});
+
+(onPostgres ? test : test.skip)('a long transaction in another database on the cluster does not hold delivery back', async () => {
+  const elsewhere = new Client({ connectionString: process.env.DATABASE_URL });
+  await elsewhere.connect();
+  await elsewhere.query('BEGIN');
+  await elsewhere.query('SELECT pg_current_xact_id()');
+  try {
+    const account = await exampleAccountWithToken(t.url, 'ev-elsewhere');
+    const sub = await subscribe(t.url, OPERATOR_TOKEN, EVENTS, { provider: 'EXAMPLE', kinds: ['REVOKED'] });
+    try {
+      expectOk(await revoke(account.accessTokenId));
+      expect((await sub.next(1, 5000))[0].tokenEvents.subjectId).toBe(account.accessTokenId);
+    } finally {
+      sub.dispose();
+    }
+  } finally {
+    await elsewhere.query('ROLLBACK');
+    await elsewhere.end();
+  }
 });

@@ -70,3 +70,28 @@ test('the WebSocket path applies the same validation limits and masking', async 
   expect(JSON.stringify(bad.errors)).not.toMatch(/node_modules|at \w+ \(/);
   bad.dispose();
 });
+
+test('fan-out once: 300 subscribers of one document and class get every event once, in order; members of one class only their own', async () => {
+  const alice = await exampleAccountWithToken(t.url, 'fan-alice');
+  const bob = await exampleAccountWithToken(t.url, 'fan-bob');
+  const spare = (id: string, name: string) =>
+    graphql(t.url, 'mutation($id: ID!, $name: String!) { createRefreshToken(input: { serviceAccountId: $id, name: $name }) { refreshToken { id } } }', { id, name }, OPERATOR_TOKEN).then(
+      (r) => expectOk(r).createRefreshToken.refreshToken.id as string,
+    );
+  const tokens = [await spare(alice.id, 'a1'), await spare(bob.id, 'b1'), await spare(alice.id, 'a2')];
+  const operators = await Promise.all(Array.from({ length: 300 }, () => subscribe(t.url, OPERATOR_TOKEN, REVOKED, { provider: 'EXAMPLE' })));
+  const members = { alice: await subscribe(t.url, alice.token, REVOKED), bob: await subscribe(t.url, bob.token, REVOKED) };
+  try {
+    // Every one of them is served by the fan-out, not by an execution of its own.
+    expect(t.gateway.openSubscriptions()).toBe(302);
+    for (const id of tokens) expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id }, OPERATOR_TOKEN));
+    for (const sub of operators) expect((await sub.next(3)).map((e) => e.tokenRevoked.subjectId)).toEqual(tokens);
+    expect((await members.alice.next(2)).map((e) => e.tokenRevoked.subjectId)).toEqual([tokens[0], tokens[2]]);
+    expect((await members.bob.next(1)).map((e) => e.tokenRevoked.subjectId)).toEqual([tokens[1]]);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(operators.every((sub) => sub.events.length === 3)).toBe(true);
+    expect([members.alice.events.length, members.bob.events.length]).toEqual([2, 1]);
+  } finally {
+    [...operators, members.alice, members.bob].forEach((sub) => sub.dispose());
+  }
+});

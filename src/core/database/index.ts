@@ -1,2 +1,3 @@
 export * from './database';
 export * from './mutex';
+export * from './commit-order';

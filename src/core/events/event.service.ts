@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { Client } from 'pg';
-import { TokenEventEntity } from '../../entities';
 import type { Clock } from '../clock';
-import type { Database, Transaction } from '../database';
+import { comparePositions, decodePosition, encodePosition, headPosition, LOG_START, readCommitted, type CommitOrderedTable, type Database, type LogPosition, type Transaction } from '../database';
+import { badInput } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 
 export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED';
@@ -29,25 +29,56 @@ export interface NewTokenEvent {
 }
 
 export const EVENT_CHANNEL = 'keygate_events';
-/** Serializes event writers from their insert to their commit, so cursor order is commit order. */
-const EVENT_WRITE_LOCK = 7304410;
 const POLL_INTERVAL_MS = 5000;
 const BATCH = 1000;
+const SWEEP_BATCH = 1000;
+/** Rows committed but held behind the horizon are looked at again this soon (then less often). */
+const PENDING_RETRY_MS = [5, 10, 20, 50, 100, 200];
+/** Held longer than this behind a long transaction elsewhere: caches stop trusting the stream. */
+const MAX_HELD_MS = 1000;
+
+/** Where the metrics go: one optional hook per fact, called synchronously. */
+export interface EventObserver {
+  /** Rows appended by this instance, at their commit. */
+  appended?(events: readonly NewTokenEvent[]): void;
+  /** One event handed to this instance's listeners, `lagMs` after the change was made. */
+  delivered?(event: TokenEvent, lagMs: number): void;
+}
+
+/** The event log as a commit-ordered table (core/database/commit-order.ts). */
+const EVENT_LOG: CommitOrderedTable = { table: 'token_event', seq: 'cursor', txid: 'txid' };
+
+interface EventRow {
+  cursor: string;
+  provider: string;
+  kind: string;
+  subject_type: string;
+  subject_id: string;
+  service_account_id: string;
+  actor: string;
+  at: Date | string;
+  position: LogPosition;
+}
 
 /**
- * The event log. Writers append rows inside the transaction of the change they describe (last in
- * that transaction). Sequence values commit out of order in general; here every writer takes one
- * transaction-scoped lock before its insert, so a row with cursor N is visible only after every
- * row below N committed or rolled back, and "everything after cursor N" never skips a late commit.
+ * The event log. Writers append rows inside the transaction of the change they describe; nothing
+ * serializes them. Readers take the log in (writing transaction, cursor) order and only below the
+ * transaction horizon (see core/database/commit-order.ts), so "everything after cursor N" never
+ * skips a row that committed late, and every instance delivers the same order.
  *
- * Readers: one tailer per instance reads the table past the last cursor it saw and hands rows to
- * local listeners in cursor order. It is woken by the local commit, by PostgreSQL NOTIFY from any
- * instance (a dedicated LISTEN connection that reconnects and catches up after a drop), and by a
- * slow poll as a last resort. The table is the truth; a wake-up carries nothing.
+ * Readers: one tailer per instance reads the table past the last position it delivered and hands
+ * rows to local listeners in order. It is woken by the local commit, by PostgreSQL NOTIFY from any
+ * instance (a dedicated LISTEN connection that reconnects and catches up after a drop), by a
+ * short retry while committed rows wait behind the horizon, and by a slow poll as a last resort.
+ * The table is the truth; a wake-up carries nothing.
  */
 export class EventService {
   private readonly emitter = new EventEmitter();
-  private lastSeen = 0n;
+  private lastSeen: LogPosition = LOG_START;
+  /** Committed rows held behind the horizon, already announced to `onCommitted`: cursor → first seen. */
+  private readonly held = new Map<string, number>();
+  private heldRetry = 0;
+  private retryTimer: NodeJS.Timeout | null = null;
   private reading: Promise<void> | null = null;
   private again = false;
   private listener: Client | null = null;
@@ -57,6 +88,7 @@ export class EventService {
   private pollTimer: NodeJS.Timeout | null = null;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private reconnectDelay = 100;
+  private observer: EventObserver = {};
 
   constructor(
     private readonly db: Database,
@@ -65,54 +97,79 @@ export class EventService {
     this.emitter.setMaxListeners(0);
   }
 
-  /** Starts tailing from the newest event: history before this is read with `history()`. */
+  /** The single place metrics attach to the event log. */
+  observe(observer: EventObserver): void {
+    this.observer = observer;
+  }
+
+  private readonly query = (sql: string, parameters: unknown[]) => this.db.dataSource.query(sql, parameters);
+
+  /** Starts tailing from the newest settled event: history before this is read with `history()`. */
   async start(): Promise<void> {
-    const [{ max }] = await this.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS max FROM token_event');
-    this.lastSeen = BigInt(max);
+    this.lastSeen = await headPosition(this.query, EVENT_LOG, { settled: true });
     this.started = true;
     if (!this.db.embedded && this.db.url) await this.connectListener();
     this.pollTimer = setInterval(() => this.wake(), POLL_INTERVAL_MS);
     this.pollTimer.unref();
+    this.wake();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.pollTimer) clearInterval(this.pollTimer);
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     await this.reading?.catch(() => undefined);
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => undefined);
   }
 
-  /** True while every instance's writes reach this one within NOTIFY delivery time. */
+  /**
+   * True while every instance's writes reach this one within NOTIFY delivery time: the LISTEN
+   * connection is up and no committed row has been held behind the horizon for long.
+   */
   get live(): boolean {
-    return this.db.embedded || this.listenerUp;
+    if (this.db.embedded) return true;
+    if (!this.listenerUp) return false;
+    const oldest = this.held.values().next();
+    return oldest.done || this.clock.now().getTime() - oldest.value < MAX_HELD_MS;
   }
 
   async append(tx: Transaction, actor: Actor | null | undefined, events: NewTokenEvent[]): Promise<void> {
     if (events.length === 0) return;
-    await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [EVENT_WRITE_LOCK]);
     const at = this.clock.now();
-    const rows = events.map((e) => ({ ...e, actor: actorLabel(actor), at }));
-    // PostgreSQL takes at most 65,535 parameters a statement: bulk changes insert in chunks.
-    for (let start = 0; start < rows.length; start += 5000) await tx.manager.insert(TokenEventEntity, rows.slice(start, start + 5000));
+    const column = (pick: (e: NewTokenEvent) => string) => events.map(pick);
+    // One statement for any number of rows, in the order given (cursor order within the transaction).
+    await tx.manager.query(
+      `INSERT INTO token_event (provider, kind, subject_type, subject_id, service_account_id, actor, at)
+       SELECT e.provider, e.kind, e.subject_type, e.subject_id, e.service_account_id, $6, $7
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[])
+              WITH ORDINALITY AS e (provider, kind, subject_type, subject_id, service_account_id, n)
+        ORDER BY e.n`,
+      [column((e) => e.provider), column((e) => e.kind), column((e) => e.subjectType), column((e) => e.subjectId), column((e) => e.serviceAccountId), actorLabel(actor), at],
+    );
     // Delivered by PostgreSQL only if this transaction commits.
     if (!this.db.embedded) await tx.manager.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, '']);
     tx.afterCommit(() => {
+      this.observer.appended?.(events);
       // Before the caller's response goes out: this instance's caches forget at once.
-      this.emitter.emit('committed', rows);
+      this.emitter.emit('committed', events);
       this.wake();
     });
   }
 
-  /** This instance's own commits, synchronously at commit (no cursor yet); for cache invalidation. */
+  /**
+   * Every commit as soon as this instance can know of it, unordered, possibly more than once: its
+   * own synchronously at commit, other instances' when read (before their order is final). For
+   * cache invalidation, where speed matters and order does not.
+   */
   onCommitted(listener: (events: NewTokenEvent[]) => void): () => void {
     this.emitter.on('committed', listener);
     return () => this.emitter.off('committed', listener);
   }
 
-  /** Live events in cursor order, from every instance. */
+  /** Live events in log order, from every instance. */
   subscribe(listener: (event: TokenEvent) => void): () => void {
     this.emitter.on('event', listener);
     return () => this.emitter.off('event', listener);
@@ -120,17 +177,25 @@ export class EventService {
 
   /** Events after `cursor`, oldest first (for a subscriber resuming where it left off). */
   async history(after: string, filter: { provider?: string; kinds?: readonly string[] } = {}, limit = BATCH): Promise<TokenEvent[]> {
-    const qb = this.db.manager.createQueryBuilder(TokenEventEntity, 'e').where('e.cursor > :after', { after });
-    if (filter.provider) qb.andWhere('e.provider = :provider', { provider: filter.provider });
-    if (filter.kinds?.length) qb.andWhere('e.kind IN (:...kinds)', { kinds: filter.kinds });
-    const rows = await qb.orderBy('e.cursor', 'ASC').take(limit).getMany();
-    return rows.map(toEvent);
+    const position = decodePosition(after);
+    if (!position) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    if (filter.provider) conditions.push(`t.provider = $${4 + parameters.push(filter.provider) - 1}`);
+    if (filter.kinds?.length) conditions.push(`t.kind = ANY($${4 + parameters.push([...filter.kinds]) - 1}::varchar[])`);
+    const { settled } = await readCommitted<EventRow>(this.query, EVENT_LOG, position, { limit, where: conditions.join(' AND ') || undefined, parameters });
+    return settled.map(toEvent);
+  }
+
+  /** The newest position of any committed event (what `settle` waits for). */
+  async head(): Promise<string> {
+    return encodePosition(await headPosition(this.query, EVENT_LOG, { settled: false }));
   }
 
   /** Resolves once this instance has delivered every event committed before the call. */
   async settle(): Promise<void> {
-    const [{ max }] = await this.db.dataSource.query('SELECT coalesce(max(cursor), 0)::text AS max FROM token_event');
-    while (this.started && !this.stopped && this.lastSeen < BigInt(max)) {
+    const head = decodePosition(await this.head())!;
+    while (this.started && !this.stopped && comparePositions(this.lastSeen, head) < 0) {
       this.wake();
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
@@ -139,17 +204,29 @@ export class EventService {
 
   /** The newest cursor this instance has delivered to its listeners. */
   get position(): string {
-    return this.lastSeen.toString();
+    return encodePosition(this.lastSeen);
   }
 
   /**
-   * Writes one EXPIRED event per token past its expiry that has none yet. The conditional update
-   * makes a second sweeper (another instance) skip rows the first claimed: no duplicates.
+   * Writes one EXPIRED event per token past its expiry that has none yet, in batches of 1,000 per
+   * table, batch after batch while they come back full (a backlog drains at once, not a batch per
+   * sweep interval). The conditional update makes a second sweeper (another instance) skip rows
+   * the first claimed: no duplicates.
    */
   async sweepExpired(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const { announced, full } = await this.sweepBatch();
+      total += announced;
+      if (!full || this.stopped) return total;
+    }
+  }
+
+  private sweepBatch(): Promise<{ announced: number; full: boolean }> {
     const now = this.clock.now();
     return this.db.transaction(async (tx) => {
       const events: NewTokenEvent[] = [];
+      let full = false;
       for (const [table, subjectType] of [
         ['refresh_token', 'REFRESH_TOKEN'],
         ['access_token', 'ACCESS_TOKEN'],
@@ -158,15 +235,16 @@ export class EventService {
           `UPDATE ${table} SET expiry_announced_at = $1
             WHERE id IN (SELECT id FROM ${table}
                           WHERE expires_at <= $1 AND expiry_announced_at IS NULL AND revoked_at IS NULL
-                          ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED)
+                          ORDER BY expires_at LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
             RETURNING id, owner_id, provider`,
           [now],
         );
         const rows: { id: string; owner_id: string; provider: string }[] = Array.isArray(result[0]) ? result[0] : result;
+        if (rows.length === SWEEP_BATCH) full = true;
         for (const row of rows) events.push({ provider: row.provider, kind: 'EXPIRED', subjectType, subjectId: row.id, serviceAccountId: row.owner_id });
       }
       await this.append(tx, null, events);
-      return events.length;
+      return { announced: events.length, full };
     });
   }
 
@@ -183,7 +261,7 @@ export class EventService {
         try {
           await this.readNew();
         } catch {
-          // The next wake or poll retries from the same cursor: nothing is lost.
+          // The next wake or poll retries from the same position: nothing is lost.
         }
       } while (this.again && !this.stopped);
     })().finally(() => (this.reading = null));
@@ -191,18 +269,35 @@ export class EventService {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const rows = await this.db.manager
-        .createQueryBuilder(TokenEventEntity, 'e')
-        .where('e.cursor > :after', { after: this.lastSeen.toString() })
-        .orderBy('e.cursor', 'ASC')
-        .take(BATCH)
-        .getMany();
-      for (const row of rows) {
-        this.lastSeen = BigInt(row.cursor);
-        this.emitter.emit('event', toEvent(row));
+      const { settled, pending } = await readCommitted<EventRow>(this.query, EVENT_LOG, this.lastSeen, { limit: BATCH, includePending: true });
+      const now = this.clock.now().getTime();
+      for (const row of settled) {
+        this.lastSeen = row.position;
+        this.held.delete(String(row.cursor));
+        const event = toEvent(row);
+        this.observer.delivered?.(event, now - event.at.getTime());
+        this.emitter.emit('event', event);
       }
-      if (rows.length < BATCH) return;
+      // Committed elsewhere, order not final yet: caches may forget them now.
+      const fresh = pending.filter((row) => !this.held.has(String(row.cursor)));
+      for (const row of fresh) this.held.set(String(row.cursor), now);
+      if (fresh.length) this.emitter.emit('committed', fresh.map(toEvent));
+      if (settled.length === BATCH) continue;
+      if (pending.length) this.retrySoon();
+      else this.heldRetry = 0;
+      return;
     }
+  }
+
+  /** Rows wait behind a transaction that sends no NOTIFY when it ends: look again shortly. */
+  private retrySoon(): void {
+    if (this.retryTimer || this.stopped) return;
+    const delay = PENDING_RETRY_MS[Math.min(this.heldRetry++, PENDING_RETRY_MS.length - 1)];
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.wake();
+    }, delay);
+    this.retryTimer.unref();
   }
 
   private async connectListener(): Promise<void> {
@@ -247,15 +342,15 @@ export class EventService {
   }
 }
 
-function toEvent(row: TokenEventEntity): TokenEvent {
+function toEvent(row: EventRow): TokenEvent {
   return {
-    cursor: String(row.cursor),
+    cursor: encodePosition(row.position),
     provider: row.provider,
     kind: row.kind as TokenEventKind,
-    subjectType: row.subjectType as EventSubjectType,
-    subjectId: row.subjectId,
-    serviceAccountId: row.serviceAccountId,
+    subjectType: row.subject_type as EventSubjectType,
+    subjectId: row.subject_id,
+    serviceAccountId: row.service_account_id,
     actor: row.actor,
-    at: row.at,
+    at: new Date(row.at),
   };
 }

@@ -136,7 +136,11 @@ test('personal tokens belong to users: not to service accounts, not made for som
 test("an administrator with TMC_USER_MANAGEMENT lists and deletes any user's tokens, one or all", async () => {
   const user = await userWithToken(t, 'managed@example.com', ['TMC_ENGINE_USE']);
   const more = [];
-  for (let i = 0; i < 3; i++) more.push((await rest(t, 'POST', '/account/personal-access-tokens', { token: user.token, body: { name: `m${i}` } })).body);
+  // Creation order is the listing order; a clock that stands still would leave it to chance.
+  for (let i = 0; i < 3; i++) {
+    t.clock.advance(1000);
+    more.push((await rest(t, 'POST', '/account/personal-access-tokens', { token: user.token, body: { name: `m${i}` } })).body);
+  }
 
   // List, on both faces.
   const listed = await rest(t, 'GET', `/account/users/${user.id}/personal-access-tokens`, { token: admin.token });
