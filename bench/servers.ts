@@ -8,6 +8,7 @@ import { ManualClock } from '../src/core';
 import { createExampleProvider } from '../src/plugins/example/example.provider';
 import { Gateway } from '../src/server/gateway';
 import { createLogger } from '../src/server/logger';
+import { loadConfig } from '../src/config';
 
 export const BENCH_OPERATOR_TOKEN = 'bench-operator-token-0123456789';
 
@@ -31,6 +32,7 @@ export async function startBaseline(): Promise<{ url: string; close: () => Promi
 export async function startKeygate(options: { countStatements?: boolean; databaseUrl?: string } = {}): Promise<Gateway> {
   return Gateway.start({
     config: {
+      ...loadConfig({}),
       port: 0,
       host: '127.0.0.1',
       databaseUrl: (options.databaseUrl ?? process.env.DATABASE_URL) || undefined,

@@ -1,10 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { AccessTokenEntity, PrincipalEntity } from '../../entities';
+import { PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
-import { conflict, unauthenticated } from '../errors';
-import { constantTimeEqual, generateSecret, hashSecret, parseSecret, SECRET_KINDS } from '../secrets';
+import { unauthenticated } from '../errors';
+import { constantTimeEqual, hashSecret, parseSecret } from '../secrets';
 import type { EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
@@ -14,6 +14,8 @@ import type { Actor } from './actor';
 export type BearerVerifier = (token: string) => Promise<Actor | null>;
 
 export const OPERATOR_PROVIDER = 'keygate';
+/** Serializes changes to the set of operator tokens (bootstrap, create, revoke). */
+export const OPERATOR_TOKEN_LOCK = 7304401;
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
@@ -45,7 +47,9 @@ export class CredentialService {
   private events?: EventService;
   /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
   private evictions = 0;
-  private operatorPrincipal: PrincipalEntity | null = null;
+  private operatorRow: PrincipalEntity | null = null;
+  /** Told whether each lookup was answered from the cache (metrics). */
+  onLookup: (result: 'hit' | 'miss') => void = () => undefined;
 
   constructor(
     private readonly db: Database,
@@ -116,11 +120,13 @@ export class CredentialService {
           cached.touchedAt = now;
           this.onUse(cached.actor.credentialId, null);
         }
+        this.onLookup('hit');
         return cached.actor;
       }
       this.cache.delete(key);
     }
     const generation = this.evictions;
+    this.onLookup('miss');
     const actor = await this.resolveUncached(value);
     // A revocation (or grant change) that committed while this lookup ran may already have been
     // evicted for: the answer is still good for this request, but not for the cache.
@@ -201,12 +207,12 @@ export class CredentialService {
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */
   async operator(): Promise<Actor> {
-    await this.ensureOperatorPrincipal();
+    await this.operatorPrincipal();
     return { ...this.operatorActor(), credentialId: 'local' };
   }
 
   private operatorActor(): Actor {
-    const principal = this.operatorPrincipal!;
+    const principal = this.operatorRow!;
     return {
       kind: 'operator',
       provider: OPERATOR_PROVIDER,
@@ -221,9 +227,10 @@ export class CredentialService {
     };
   }
 
-  private async ensureOperatorPrincipal(): Promise<PrincipalEntity> {
-    if (this.operatorPrincipal) return this.operatorPrincipal;
-    this.operatorPrincipal = await this.db.transaction(async ({ manager }) => {
+  /** The operator's principal row, made on first use. */
+  async operatorPrincipal(): Promise<PrincipalEntity> {
+    if (this.operatorRow) return this.operatorRow;
+    this.operatorRow = await this.db.transaction(async ({ manager }) => {
       await manager.query(`SELECT pg_advisory_xact_lock(7304400)`);
       const existing = await manager.findOne(PrincipalEntity, { where: { provider: OPERATOR_PROVIDER, name: 'operator' } });
       if (existing) return existing;
@@ -232,41 +239,14 @@ export class CredentialService {
         manager.create(PrincipalEntity, { provider: OPERATOR_PROVIDER, kind: 'operator', name: 'operator', createdAt: now, updatedAt: now, attributes: {} }),
       );
     });
-    return this.operatorPrincipal;
+    return this.operatorRow;
   }
 
   /** `KEYGATE_OPERATOR_TOKEN`: the value becomes an operator credential; only its hash is kept. */
   async configureOperatorToken(value: string): Promise<void> {
     if (value.length < 16) throw new Error('KEYGATE_OPERATOR_TOKEN must be at least 16 characters long.');
-    await this.ensureOperatorPrincipal();
+    await this.operatorPrincipal();
     this.configuredOperatorHash = hashSecret(value);
-  }
-
-  /** `keygate bootstrap`: the first operator token, printed once; refused when one exists. */
-  async bootstrapOperator(origin: string): Promise<string> {
-    const principal = await this.ensureOperatorPrincipal();
-    return this.db.transaction(async ({ manager }) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(7304401)`);
-      const existing = await manager
-        .createQueryBuilder(AccessTokenEntity, 't')
-        .where('t.owner_id = :owner AND t.revoked_at IS NULL', { owner: principal.id })
-        .getCount();
-      if (existing > 0) throw conflict('An operator token already exists; revoke it before bootstrapping another.');
-      const secret = generateSecret(SECRET_KINDS.operator);
-      const token = await manager.save(
-        manager.create(AccessTokenEntity, {
-          provider: OPERATOR_PROVIDER,
-          ownerId: principal.id,
-          kind: 'operator',
-          name: 'bootstrap',
-          secretHash: hashSecret(secret),
-          createdAt: this.clock.now(),
-          expiresAt: null,
-        }),
-      );
-      await this.audit.record({ actor: null, action: 'operator.bootstrap', provider: OPERATOR_PROVIDER, target: token.id, outcome: 'success', origin }, manager);
-      return secret;
-    });
   }
 }
 

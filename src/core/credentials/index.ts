@@ -1,2 +1,3 @@
 export * from './actor';
 export * from './credential.service';
+export * from './operator-tokens';

@@ -1,11 +1,12 @@
 import { AuditService } from '../audit';
 import { AccessGuard } from '../authz';
 import type { Clock } from '../clock';
-import { CredentialService } from '../credentials';
+import { CredentialService, OperatorTokenService } from '../credentials';
 import type { Database } from '../database';
 import { FailureLimiter } from '../rate-limit';
 import { MasterKey, SigningService } from '../signing';
 import { EventService } from '../events';
+import { noMetrics, type CoreMetrics } from '../metrics';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { TokenService } from './token.service';
@@ -21,6 +22,7 @@ export interface CoreOptions {
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+  metrics?: CoreMetrics;
 }
 
 /** Everything core offers to providers and faces, built once per gateway. */
@@ -33,6 +35,7 @@ export class CoreServices {
   readonly catalog: CatalogService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
+  readonly operatorTokens: OperatorTokenService;
   /** Failed authentications per key (address, or a provider's user name): the edge and providers share it. */
   readonly authFailures: FailureLimiter;
   private sweeper?: NodeJS.Timeout;
@@ -43,7 +46,8 @@ export class CoreServices {
     options: CoreOptions = {},
   ) {
     this.audit = new AuditService(db, clock);
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60);
+    const metrics = options.metrics ?? noMetrics;
+    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
     this.guard = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
     this.principals = new PrincipalService(db, clock, this.audit, this.events, this.guard);
@@ -57,6 +61,9 @@ export class CoreServices {
     this.catalog = new CatalogService(db, clock, this.audit, this.guard);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);
+    this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);
+    this.credentials.onLookup = (result) => metrics.credentialLookup(result);
+    observeEvents(this.events, clock, metrics);
   }
 
   /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
@@ -73,4 +80,15 @@ export class CoreServices {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.events.stop();
   }
+}
+
+/** Counts what the event log says happened: committed events, issued tokens, delivery lag. */
+function observeEvents(events: EventService, clock: Clock, metrics: CoreMetrics): void {
+  events.onCommitted((rows) => {
+    for (const row of rows) {
+      metrics.eventAppended(row.kind);
+      if (row.kind === 'CREATED' && row.subjectType !== 'SERVICE_ACCOUNT') metrics.tokenIssued(row.provider, row.subjectType === 'REFRESH_TOKEN' ? 'refresh' : 'access');
+    }
+  });
+  events.subscribe((event) => metrics.eventDelivered(Math.max(0, (clock.now().getTime() - event.at.getTime()) / 1000)));
 }

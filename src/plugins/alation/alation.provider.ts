@@ -12,7 +12,7 @@ import {
 } from '../../core';
 import { In, type EntityManager } from 'typeorm';
 import { AccessTokenEntity, type RefreshTokenEntity, type PrincipalEntity } from '../../entities';
-import type { AccessTokenInput, ImportResult, ProviderFactory, ProviderPlugin, RefreshTokenInput } from '../provider';
+import { defineProvider, type AccessTokenInput, type ImportResult, type ProviderManifest, type ProviderPlugin, type RefreshTokenInput } from '../provider';
 import { AlationActions, alationPolicy, ALATION_LIFESPANS, ALATION_MESSAGES, ALATION_ROLES } from './alation.policy';
 import { accountOf, importAlationUsers, type ImportOptions } from './import';
 import { OAUTH_AUDIENCE, OAUTH_CLIENT_KIND, OAUTH_ISSUER, OAUTH_TOKEN_TYPE } from './oauth/oauth.constants';
@@ -51,9 +51,10 @@ export interface AlationProvider extends ProviderPlugin {
   listRefreshTokens(ctx: RequestContext, accountId: string): Promise<RefreshTokenRow[]>;
 }
 
+export const alationManifest: ProviderManifest = { id: 'alation', displayName: 'Alation', lifespans: ALATION_LIFESPANS, signsTokens: true };
+
 /** The Alation provider (registered in `defaultProviders`). */
-export function createAlationProvider(core: CoreServices): AlationProvider {
-  // `core` is absent when the schema printer only asks for ids: nothing touches it until used.
+export const createAlationProvider = defineProvider(alationManifest, (core: CoreServices): AlationProvider => {
   let oauthService: AlationOAuth | undefined;
   const oauth = () => (oauthService ??= new AlationOAuth(core, plugin));
   const isOwn = (ctx: RequestContext, ownerId: string) => ctx.actor?.kind === 'principal' && ctx.actor.principalId === ownerId;
@@ -90,10 +91,8 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
   }
 
   const plugin: AlationProvider = {
-    id: 'alation',
-    displayName: 'Alation',
+    ...alationManifest,
     catalog: { roles: ALATION_ROLES },
-    lifespans: ALATION_LIFESPANS,
     policy: alationPolicy,
 
     init() {
@@ -217,6 +216,4 @@ export function createAlationProvider(core: CoreServices): AlationProvider {
     },
   };
   return plugin;
-}
-
-createAlationProvider satisfies ProviderFactory;
+});

@@ -1,5 +1,5 @@
 import { badInput, CoreActions, notFound, type CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 import { ApiTokens, readFields } from './api-tokens';
 import { ATLAN_KINDS, ATLAN_ROLES, AtlanActions, buildPolicy } from './atlan.policy';
 import { Resources } from './resources';
@@ -10,7 +10,14 @@ import { atlanRoutes } from './atlan.routes';
  * `access_token` is the token), users hold short-lived bearer tokens, personas carry policies, and
  * connections and query collections carry admin / editor / viewer grants. See README.md here.
  */
-export const createAtlanProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
+export const atlanManifest: ProviderManifest = {
+  id: 'atlan',
+  displayName: 'Atlan',
+  // api_token: the lifespan comes from each token's validitySeconds. bearer: a user's session.
+  lifespans: { bearer: 3600 },
+};
+
+export const createAtlanProvider: ProviderFactory = defineProvider(atlanManifest, (core: CoreServices): ProviderPlugin => {
   let resources: Resources | undefined;
   const facts = {
     levelOf: (principalId: string, resourceId: string) => resources!.levelOf(principalId, resourceId),
@@ -18,11 +25,8 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
   };
 
   const plugin: ProviderPlugin = {
-    id: 'atlan',
-    displayName: 'Atlan',
+    ...atlanManifest,
     catalog: { roles: ATLAN_ROLES, permissions: [] },
-    // api_token: the lifespan comes from each token's validitySeconds. bearer: a user's session.
-    lifespans: { bearer: 3600 },
     policy: buildPolicy(facts),
 
     init() {
@@ -87,4 +91,4 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
     },
   };
   return plugin;
-};
+});

@@ -1,5 +1,5 @@
 import { badInput, CoreActions, GatewayError, notFound, type CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 
 /**
  * A reference provider: the smallest plugin that uses every part of the contract. Tests and
@@ -7,10 +7,11 @@ import type { ProviderFactory, ProviderPlugin } from '../provider';
  */
 export const EXAMPLE_ROLES = ['ADMIN', 'MEMBER'] as const;
 
-export const createExampleProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
+export const exampleManifest: ProviderManifest = { id: 'example', displayName: 'Example', lifespans: { refresh: 7 * 24 * 3600, access: 3600 } };
+
+export const createExampleProvider: ProviderFactory = defineProvider(exampleManifest, (core: CoreServices): ProviderPlugin => {
   const plugin: ProviderPlugin = {
-    id: 'example',
-    displayName: 'Example',
+    ...exampleManifest,
     catalog: {
       roles: EXAMPLE_ROLES,
       permissions: [
@@ -18,7 +19,6 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
         { id: 'EXAMPLE_WRITE', name: 'Things - Write' },
       ],
     },
-    lifespans: { refresh: 7 * 24 * 3600, access: 3600 },
     policy: {
       [CoreActions.createServiceAccount]: { roles: ['ADMIN'] },
       [CoreActions.listServiceAccounts]: { roles: ['ADMIN'] },
@@ -86,4 +86,4 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
     },
   };
   return plugin;
-};
+});
