@@ -82,13 +82,14 @@ if (dir && !(globalThis.fetch as { recorded?: boolean }).recorded) {
       // recording must never change what a test does
     }
     const response = await original(input, init);
-    const type = response.headers.get('content-type') ?? '';
-    if (/json|text/.test(type)) {
-      response
-        .clone()
-        .text()
-        .then(collectText, () => undefined);
-    }
+    // Recorded as the test reads the body (a clone would hold unread connections open).
+    const text = response.text.bind(response);
+    const reading = async () => {
+      const body = await text();
+      collectText(body);
+      return body;
+    };
+    Object.defineProperties(response, { text: { value: reading }, json: { value: async () => JSON.parse(await reading()) } });
     return response;
   };
   globalThis.fetch = Object.assign(recording, { recorded: true }) as typeof fetch;

@@ -187,5 +187,5 @@ describe('npx keygate import alation <file.csv> [--confirm]', () => {
       await database.drop();
       if (!onPostgres) await rm(database.dataDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
