@@ -85,15 +85,17 @@ async function statementCounts(databaseUrl?: string) {
     await call('mutation { createPersona(input: { provider: EXAMPLE, name: "Bench" }) { id } }');
     const plugin = gateway.providers.get('example');
     const ctx = { actor: await gateway.core.credentials.resolve(BENCH_OPERATOR_TOKEN), origin: 'bench' };
-    const accounts = await gateway.core.principals.create(
-      ctx,
-      plugin,
-      Array.from({ length: 1000 }, (_, i) => ({ kind: 'service_account', name: `bench-${i}`, role: 'MEMBER', permissions: ['EXAMPLE_READ'], personaQualifiedNames: ['default/bench'] })),
-    );
-    for (const { record } of accounts) {
-      const refresh = await gateway.core.tokens.issueRefreshToken(ctx, plugin, record, 'bench');
-      await gateway.core.tokens.issueAccessToken(ctx, plugin, record, { kind: 'access', refreshTokenId: refresh.record.id });
-    }
+    await gateway.core.change(ctx, { provider: plugin, action: 'bench.seed' }, async (scope) => {
+      const accounts = await gateway.core.principals.create(
+        scope,
+        plugin,
+        Array.from({ length: 1000 }, (_, i) => ({ kind: 'service_account', name: `bench-${i}`, role: 'MEMBER', permissions: ['EXAMPLE_READ'], personaQualifiedNames: ['default/bench'] })),
+      );
+      for (const { record } of accounts) {
+        const refresh = await gateway.core.tokens.issueRefreshToken(scope, plugin, record, 'bench');
+        await gateway.core.tokens.issueAccessToken(scope, plugin, record, { kind: 'access', refreshTokenId: refresh.record.id });
+      }
+    });
     const query = `query($first: Int!) { serviceAccounts(provider: EXAMPLE, first: $first) { totalCount nodes { id name permissions { id } personas { qualifiedName }
       refreshTokens { id status accessToken { id status } } accessTokens { id status refreshToken { id } owner { id } } } } }`;
     for (const first of [10, 1000]) {

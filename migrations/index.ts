@@ -3,6 +3,7 @@ import { SigningKeys1732300000001 } from './1732300000001-signing-keys';
 import { Resources1732300004000 } from './1732300004000-resources';
 import { ExpiryEvents1732300005000 } from './1732300005000-expiry-events';
 import { TokenKidIndex1732300006000 } from './1732300006000-token-kid-index';
+import { DropSigningKeyPublishUntil1732300011000 } from './1732300011000-drop-signing-key-publish-until';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
-export const migrations = [InitialSchema1732300000000, SigningKeys1732300000001, Resources1732300004000, ExpiryEvents1732300005000, TokenKidIndex1732300006000];
+export const migrations = [InitialSchema1732300000000, SigningKeys1732300000001, Resources1732300004000, ExpiryEvents1732300005000, TokenKidIndex1732300006000, DropSigningKeyPublishUntil1732300011000];

@@ -14,3 +14,5 @@ export * from './database';
 export * from './principals';
 export * from './services';
 export * from './signing';
+export * from './change';
+export * from './resources';

@@ -28,6 +28,20 @@ export class FailureLimiter {
     }
   }
 
+  /**
+   * One authentication attempt: refused while any key is over its limit; an UNAUTHENTICATED
+   * failure counts against every key. Every place that checks a secret goes through here.
+   */
+  async attempt<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
+    for (const key of keys) this.check(key);
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof GatewayError && error.code === 'UNAUTHENTICATED') for (const key of keys) this.fail(key);
+      throw error;
+    }
+  }
+
   fail(key: string): void {
     this.onFailure();
     if (this.limit <= 0) return;

@@ -22,8 +22,4 @@ export class SigningKeyEntity {
   /** When it stopped signing; null for the current key. */
   @Column({ name: 'retired_at', type: 'timestamptz', nullable: true })
   retiredAt: Date | null;
-
-  /** When it leaves the key set: the expiry of the last token it signed. */
-  @Column({ name: 'publish_until', type: 'timestamptz', nullable: true })
-  publishUntil: Date | null;
 }

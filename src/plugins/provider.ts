@@ -1,15 +1,18 @@
-import type { Router } from 'express';
-import type {
-  AccessTokenEntity,
-  RefreshTokenEntity,
-  PrincipalEntity,
-} from '../entities';
-import type { Actor, BearerVerifier, CoreServices, Issued, ProviderDescriptor, RequestContext } from '../core';
+import type { AccessTokenEntity, PrincipalEntity, RefreshTokenEntity } from '../entities';
+import type { Actor, CoreServices, Issued, ProviderDescriptor, RequestContext } from '../core';
+import type { RouteKit } from './route-kit';
 
 /**
- * The provider contract. A provider is data (catalog, lifespans, policy) plus optional hooks; core
- * does the mechanics once. It is made by a factory that receives the core services, and it knows
- * nothing of the other providers.
+ * The provider contract. A provider is data (catalog, lifespans, policy) plus optional act
+ * methods and hooks; core does the mechanics once. The registry resolves the provider of every
+ * act, loads its target, asks core/authz once against the provider's policy, and only then calls
+ * the act's method here (or core's default when the provider has none). So an act method never
+ * authorizes; it validates the vendor's input, applies the vendor's rules, and writes through
+ * core (`core.change` and core's repositories), never with SQL of its own.
+ *
+ * Acts that make something new (accounts, tokens, clients) need the provider's method; acts on
+ * something that exists (read, list, delete, revoke, regenerate a secret, rotate the key) have
+ * a core default.
  */
 export interface ProviderPlugin extends ProviderDescriptor {
   /** Lower-case id, stored in every row it owns; upper-cased, it is the GraphQL `Provider` value. */
@@ -19,36 +22,26 @@ export interface ProviderPlugin extends ProviderDescriptor {
   init?(): Promise<void> | void;
   destroy?(): Promise<void> | void;
 
-  /** GraphQL `createServiceAccount`: validates the provider's own fields, then calls core. */
-  createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<PrincipalEntity>>;
-  /** GraphQL `updateServiceAccount`: the provider's editable fields; lists given are complete sets. */
-  updateServiceAccount?(ctx: RequestContext, id: string, input: ServiceAccountInput): Promise<PrincipalEntity>;
-  deleteServiceAccount?(ctx: RequestContext, id: string): Promise<{ revokedTokenIds: string[] }>;
-  /** GraphQL `createRefreshToken`: a long-lived token that mints access tokens (two-step providers). */
-  createRefreshToken?(ctx: RequestContext, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;
-  /** GraphQL `createAccessToken`: from a refresh token, or directly for a principal. */
-  createAccessToken?(ctx: RequestContext, input: AccessTokenInput): Promise<Issued<AccessTokenEntity>>;
-  /** GraphQL `revokeToken`, when the provider adds rules of its own; returns every id it revoked. */
-  revokeToken?(ctx: RequestContext, id: string): Promise<string[]>;
-  /** GraphQL `revokeAccessTokens`: every active access token minted from one refresh token. */
-  revokeAccessTokens?(ctx: RequestContext, refreshTokenId: string): Promise<string[]>;
-  /** GraphQL `revokeServiceAccountTokens`: every token a principal holds (offboarding), the account stays. */
-  revokeServiceAccountTokens?(ctx: RequestContext, serviceAccountId: string): Promise<string[]>;
-  /** GraphQL `importServiceAccounts`: a preview unless `confirm`; `onProgress` feeds the CLI's progress bar. */
-  importServiceAccounts?(ctx: RequestContext, csv: string, confirm: boolean, options?: { onProgress?(phase: string, done: number, total: number): void }): Promise<ImportResult>;
-  /** GraphQL `createOAuthClient` (providers with OAuth client applications). */
-  createOAuthClient?(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
-  /** GraphQL `regenerateOAuthClientSecret`: a new secret shown once; the old one stops working. */
-  regenerateOAuthClientSecret?(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; clientSecret: string }>;
-  /** GraphQL `revokeOAuthClientTokens`: every token the client holds. */
-  revokeOAuthClientTokens?(ctx: RequestContext, clientId: string): Promise<{ client: PrincipalEntity; revokedIds: string[] }>;
-  /** GraphQL `rotateSigningKey` (providers that sign their own tokens). */
-  rotateSigningKey?(ctx: RequestContext): Promise<{ kid: string; publishedKids: string[] }>;
+  /** The principal kind a `createServiceAccount` input makes, for policies that depend on it. */
+  kindOf?(input: ServiceAccountInput): string;
+  /** The provider's password login: the Actor of the user whose name and password these are. */
+  signIn?(ctx: RequestContext, username: string, password: string): Promise<Actor>;
 
-  /** Credentials in the provider's own format (JWTs): an Actor, or `null` when not the provider's. */
-  verifyBearer?: BearerVerifier;
-  /** The vendor-compatible REST face, mounted at the server's root. */
-  routes?(router: Router, kit: RouteKit): void;
+  createServiceAccount?(ctx: RequestContext, input: ServiceAccountInput): Promise<Issued<PrincipalEntity>>;
+  /** The provider's editable fields of `account`; lists given are complete sets. */
+  updateServiceAccount?(ctx: RequestContext, account: PrincipalEntity, input: ServiceAccountInput): Promise<PrincipalEntity>;
+  /** Default: core deletes the account and revokes every token it holds. */
+  deleteServiceAccount?(ctx: RequestContext, account: PrincipalEntity): Promise<string[]>;
+  /** A preview unless `confirm`. */
+  importServiceAccounts?(ctx: RequestContext, csv: string, confirm: boolean, options?: ImportOptions): Promise<ImportResult>;
+  /** A long-lived token that mints access tokens (two-step providers), for `owner`. */
+  createRefreshToken?(ctx: RequestContext, owner: PrincipalEntity, input: RefreshTokenInput): Promise<Issued<RefreshTokenEntity>>;
+  /** From `refreshToken` when given, or directly for `owner`. */
+  createAccessToken?(ctx: RequestContext, owner: PrincipalEntity, input: AccessTokenInput, refreshToken: RefreshTokenEntity | null): Promise<Issued<AccessTokenEntity>>;
+  createOAuthClient?(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
+
+  /** The vendor-compatible REST face: routes declared on the kit, mounted at the server's root. */
+  routes?(kit: RouteKit): void;
 }
 
 /** `CreateServiceAccountInput`: every provider's fields side by side; each provider reads its own. */
@@ -68,7 +61,10 @@ export interface ServiceAccountInput {
 
 export interface RefreshTokenInput {
   serviceAccountId?: string | null;
+  /** The provider, when neither the owner nor the caller says it. */
+  provider?: string | null;
   name: string;
+  /** A password login instead of a bearer credential (the provider's `signIn`). */
   username?: string | null;
   password?: string | null;
 }
@@ -95,6 +91,11 @@ export interface ImportResult {
   created: PrincipalEntity[];
 }
 
+export type ImportPhase = 'validate' | 'hash' | 'write';
+export interface ImportOptions {
+  onProgress?(phase: ImportPhase, done: number, total: number): void;
+}
+
 export interface OAuthClientInput {
   name: string;
   accessTokenLifetimeSeconds: number;
@@ -102,25 +103,8 @@ export interface OAuthClientInput {
 }
 
 export interface IssuedOAuthClient {
-  id: string;
-  clientId: string;
-  name: string;
-  role: string;
-  serviceAccount: PrincipalEntity;
+  client: PrincipalEntity;
   clientSecret: string;
-}
-
-/** What a provider's REST routes get from the edge. */
-export interface RouteKit {
-  core: CoreServices;
-  /** The caller's Actor (or null when no credential was sent) and the request's audit origin. */
-  context(req: import('express').Request): Promise<RequestContext>;
-  /** Where routes log what they could not handle (credentials are redacted). */
-  logger: import('../core').Logger;
-  /** The audit origin of a request (`rest <ip>`), for routes that authenticate by other means. */
-  origin(req: import('express').Request): string;
-  /** Resolves a credential the provider received some other way (a body field, Basic auth). */
-  actorFor(value: string): Promise<Actor>;
 }
 
 /**

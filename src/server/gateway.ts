@@ -3,12 +3,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type Express, type NextFunction, type Request, type Response, type Router } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { actorLabel, CoreServices, Database, GatewayError, isGatewayError, OPERATOR_PROVIDER, type Actor, type Clock, type RequestContext } from '../core';
+import { CoreServices, Database, GatewayError, isGatewayError, type Clock } from '../core';
 import { ConfigError, type GatewayConfig } from '../config';
 import type { ProviderFactory } from '../plugins/provider';
+import type { RouteDeclaration } from '../plugins/route-kit';
 import type { ProviderRegistry } from '../plugins/registry';
 import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
@@ -22,7 +23,8 @@ import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
-import { currentScope, requestIdFrom } from './request-scope';
+import { requestIdFrom } from './request-scope';
+import { contextOf, ExpressRouteKit } from './route-kit';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -34,29 +36,9 @@ export interface GatewayOptions {
   countStatements?: boolean;
 }
 
-function originOf(req: Request, face: string): string {
-  return `${face} ${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-}
-
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
 function edgeError(error: GatewayError) {
   return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
-}
-
-const ROUTE_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all']);
-
-/** The router a provider registers on, marking each request its routes serve with the provider and route template. */
-function markedRouter(router: Router, provider: string): Router {
-  return new Proxy(router, {
-    get(target, property, receiver) {
-      const value = Reflect.get(target, property, receiver);
-      if (typeof property !== 'string' || !ROUTE_METHODS.has(property) || typeof value !== 'function') return value;
-      return (path: unknown, ...handlers: unknown[]) => {
-        const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(provider, String(path)), next());
-        return (value as (...args: unknown[]) => unknown).call(target, path, mark, ...handlers);
-      };
-    },
-  });
 }
 
 /** One running keygate: the composition root's services behind GraphQL over HTTP and WebSocket, REST routes, health and metrics. */
@@ -66,6 +48,8 @@ export class Gateway {
 
   private constructor(
     private readonly keygate: Keygate,
+    /** Every REST route the providers declared (method, path, summary). */
+    readonly routes: readonly RouteDeclaration[],
     readonly schema: GraphQLSchema,
     readonly httpServer: Server,
     private readonly managementServer: Server | null,
@@ -125,28 +109,6 @@ export class Gateway {
     app.use((_req, res, next) => (gateway?.draining && res.setHeader('connection', 'close'), next()));
     const httpServer = createServer(app);
 
-    /** The request's actor; an address with too many failed authentications is refused for a while. */
-    const actorOf = async (req: Request): Promise<Actor | null> => {
-      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      core.authFailures.check(address);
-      try {
-        const actor = await core.credentials.resolveHeaders(req.headers);
-        const scope = currentScope();
-        if (scope && actor) {
-          scope.actor = actorLabel(actor);
-          if (actor.provider !== OPERATOR_PROVIDER) scope.provider ??= actor.provider;
-        }
-        return actor;
-      } catch (error) {
-        if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') {
-          core.authFailures.fail(address);
-          logger.info('authentication failed', { address });
-        }
-        throw error;
-      }
-    };
-    const contextFor = async (req: Request, face: string): Promise<RequestContext> => ({ actor: await actorOf(req), origin: originOf(req, face) });
-
     const health = express.Router();
     health.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     health.get('/readyz', async (_req, res) => {
@@ -181,20 +143,16 @@ export class Gateway {
       }
     });
 
+    // Each provider declares its REST face on a kit of its own; the declarations stay enumerable.
     const rest = express.Router();
-    rest.use(express.json({ limit: config.maxBodyBytes }));
-    rest.use(express.urlencoded({ extended: false, limit: config.maxBodyBytes }));
+    const routes: RouteDeclaration[] = [];
     for (const plugin of providers.all()) {
-      plugin.routes?.(markedRouter(rest, plugin.id), {
-        core,
-        context: (req) => contextFor(req, 'rest'),
-        origin: (req) => originOf(req, 'rest'),
-        logger: logger.child({ provider: plugin.id }),
-        actorFor: (value: string): Promise<Actor> => core.credentials.resolve(value),
-      });
+      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger: logger.child({ provider: plugin.id }), maxBodyBytes: config.maxBodyBytes });
+      plugin.routes?.(kit);
+      routes.push(...kit.declared());
     }
 
-    const { dispose: closeWs, server: wsServer } = attachSubscriptions({ httpServer, schema, core, providers, logger });
+    const { dispose: closeWs, server: wsServer } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
     wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
     metrics.observe({ subscriptions: () => wsServer.clients.size, db });
 
@@ -216,14 +174,13 @@ export class Gateway {
       express.json({ limit: config.maxBodyBytes }),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
-          let actor: Actor | null;
           try {
-            actor = await actorOf(req);
+            return { ...(await contextOf(core, req, 'graphql', 'optional')), core, registry: providers, loaders: createLoaders(core) };
           } catch (error) {
+            if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') logger.info('authentication failed', { address: req.ip ?? req.socket.remoteAddress });
             if (isGatewayError(error)) throw edgeError(error);
             throw error;
           }
-          return { actor, origin: originOf(req, 'graphql'), core, providers, loaders: createLoaders(core) };
         },
       }),
     );
@@ -259,7 +216,7 @@ export class Gateway {
       await apollo.stop().catch(() => undefined);
       throw error;
     }
-    gateway = new Gateway(keygate, schema, httpServer, managementServer, controlSocket, apollo, async () => {
+    gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
       await closeWs();
       wsServer.close();
     });

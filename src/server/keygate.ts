@@ -89,8 +89,7 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
       metrics,
     });
     providers = new ProviderRegistry(factories, core);
-    await core.catalog.syncPermissions(providers.all());
-    for (const plugin of providers.all()) if (plugin.verifyBearer) core.credentials.addVerifier(plugin.verifyBearer);
+    // Syncs each provider's permissions, then runs its init.
     await providers.init();
     if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
     const built = { core, providers };

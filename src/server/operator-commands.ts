@@ -1,4 +1,4 @@
-import { GatewayError, type OperatorTokenInfo, type RequestContext } from '../core';
+import type { OperatorTokenInfo, RequestContext } from '../core';
 import type { ImportRowError } from '../plugins/provider';
 import type { Keygate } from './keygate';
 
@@ -67,12 +67,7 @@ export class LocalCommands implements OperatorCommands {
   }
 
   async importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress) {
-    const plugin = this.keygate.providers.get(provider);
-    if (!plugin.importServiceAccounts) {
-      const known = this.keygate.providers.withHook('importServiceAccounts').map((p) => p.id);
-      throw new GatewayError('BAD_USER_INPUT', `${plugin.displayName} has no CSV import. Providers with one: ${known.join(', ') || 'none'}.`);
-    }
-    const result = await plugin.importServiceAccounts(await this.operator(), csv, confirm, { onProgress });
+    const result = await this.keygate.providers.importServiceAccounts(await this.operator(), provider, csv, confirm, { onProgress });
     return { confirmed: result.confirmed, total: result.total, valid: result.valid, errors: result.errors, created: result.created.length };
   }
 }

@@ -7,7 +7,9 @@ import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
+import { clientAddress, originOf } from './client-address';
 import { formatError } from './errors';
+import { bearerActor } from './route-kit';
 import type { Logger } from './logger';
 
 /** Close code for a connection whose credential is missing, bad, revoked or expired. */
@@ -27,8 +29,8 @@ interface ConnectionState {
  * formatting do not reach this path, so it applies the same ones itself: authentication at
  * connection, the same validation limits, the same error masking.
  */
-export function attachSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; core: CoreServices; providers: ProviderRegistry; logger: Logger }) {
-  const { httpServer, schema, core, providers, logger } = options;
+export function attachSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; core: CoreServices; registry: ProviderRegistry; logger: Logger }) {
+  const { httpServer, schema, core, registry, logger } = options;
   const server = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_DOCUMENT_BYTES * 2 });
   const states = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...gatewayValidationRules];
@@ -40,13 +42,10 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
       onConnect: async (ctx) => {
         const authorization = ctx.connectionParams?.authorization;
         if (typeof authorization !== 'string') return false;
-        const address = ctx.extra.request.socket.remoteAddress ?? 'unknown';
         let resolved: Actor | null;
         try {
-          core.authFailures.check(address);
-          resolved = await core.credentials.resolveHeaders({ authorization });
+          resolved = await bearerActor(core, { authorization }, clientAddress(ctx.extra.request));
         } catch {
-          core.authFailures.fail(address);
           return false;
         }
         if (!resolved) return false;
@@ -99,9 +98,10 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
           get actor() {
             return state.actor;
           },
-          origin: `ws ${request.socket.remoteAddress ?? 'unknown'}`,
+          origin: originOf(request, 'ws'),
+          address: clientAddress(request),
           core,
-          providers,
+          registry,
           loaders: createLoaders(core),
         };
         return { schema, document, variableValues: payload.variables ?? undefined, operationName: payload.operationName ?? undefined, contextValue };

@@ -56,10 +56,10 @@ test('bulk revocations: the access tokens of a refresh token, and every token of
   const first = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeAccessTokens(refreshTokenId: $id) { revokedIds } }', { id: refresh }, OPERATOR_TOKEN));
   expect(first.revokeAccessTokens.revokedIds.sort()).toEqual([a1, a2].sort());
   const a3 = await mint();
-  const all = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeServiceAccountTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
-  expect(all.revokeServiceAccountTokens.revokedIds.sort()).toEqual([refresh, a3].sort());
-  const again = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeServiceAccountTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
-  expect(again.revokeServiceAccountTokens.revokedIds).toEqual([]);
+  const all = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeAllTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
+  expect(all.revokeAllTokens.revokedIds.sort()).toEqual([refresh, a3].sort());
+  const again = expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeAllTokens(serviceAccountId: $id) { revokedIds } }', { id: account }, OPERATOR_TOKEN));
+  expect(again.revokeAllTokens.revokedIds).toEqual([]);
   const still = expectOk(await graphql(t.url, 'query($id: ID!) { serviceAccount(id: $id) { name } }', { id: account }, OPERATOR_TOKEN));
   expect(still.serviceAccount.name).toBe('bulk');
 });

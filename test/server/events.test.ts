@@ -68,7 +68,6 @@ test('live delivery, then resume with a cursor: what happened while away arrives
 test('two overlapping transactions: a subscriber resuming from before both sees both, in commit order', async () => {
   const account = await exampleAccountWithToken(t.url, 'ev-overlap');
   const from = await position();
-  const plugin = t.gateway.providers.get('example');
   const ctx = { actor: await t.gateway.core.credentials.resolve(OPERATOR_TOKEN), origin: 'test' };
   let releaseFirst!: () => void;
   const firstHolds = new Promise<void>((resolve) => (releaseFirst = resolve));
@@ -78,7 +77,7 @@ test('two overlapping transactions: a subscriber resuming from before both sees 
     await firstHolds;
   });
   await new Promise((resolve) => setTimeout(resolve, 100));
-  const second = t.gateway.core.principals.delete(ctx, plugin, account.id);
+  const second = t.gateway.providers.deleteServiceAccount(ctx, account.id);
   // A reader polling meanwhile must never see the later change without the earlier one.
   const seen: string[][] = [];
   const poll = (async () => {

@@ -57,13 +57,14 @@ test('a lookup that races a revocation does not put the revoked credential into 
 });
 
 test("listing accounts does not reveal grants or tokens the caller may not read", async () => {
+  // One act on both faces: listing users needs what reading them needs (GET /account/users is 403 too).
   const saManager = await talendUser('sa-manager@example.com', ['TMC_SERVICE_ACCOUNT_MANAGEMENT']);
   await talendUser('someone@example.com', ['TMC_ENGINE_USE']);
-  const listed = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "user") { nodes { name permissions { id } accessTokens { id } refreshTokens { id } } } }', {}, saManager.pat));
-  const someone = listed.serviceAccounts.nodes.find((n: { name: string }) => n.name === 'someone@example.com');
-  expect(someone).toEqual({ name: 'someone@example.com', permissions: [], accessTokens: [], refreshTokens: [] });
-  const self = listed.serviceAccounts.nodes.find((n: { name: string }) => n.name === 'sa-manager@example.com');
-  expect(self.accessTokens).toHaveLength(1);
+  expect(codes(await graphql(t.url, '{ serviceAccounts(provider: TALEND, kind: "user") { nodes { name } } }', {}, saManager.pat))).toEqual(['FORBIDDEN']);
+  const listed = expectOk(await graphql(t.url, '{ serviceAccounts(provider: TALEND) { nodes { name kind permissions { id } accessTokens { id } } } }', {}, saManager.pat));
+  expect(listed.serviceAccounts.nodes.map((n: { kind: string }) => n.kind)).not.toContain('user');
+  const all = expectOk(await graphql(t.url, '{ serviceAccounts { nodes { name provider } } }', {}, saManager.pat));
+  expect(all.serviceAccounts.nodes.find((n: { name: string }) => n.name === 'someone@example.com')).toBeUndefined();
 });
 
 test('odd input that reached SQL is now a clear 4xx, never a 500', async () => {
@@ -71,7 +72,7 @@ test('odd input that reached SQL is now a clear 4xx, never a 500', async () => {
   const cursor = Buffer.from('1|00000000-0000-0000-0000-000000000000').toString('base64url');
   const cases: [string, Record<string, unknown>, string | null][] = [
     [`{ serviceAccount(id: "${z}") { id } node(id: "------------------------------------") { id } }`, {}, null],
-    [`mutation { revokeServiceAccountTokens(serviceAccountId: "${z}") { revokedIds } }`, {}, 'NOT_FOUND'],
+    [`mutation { revokeAllTokens(serviceAccountId: "${z}") { revokedIds } }`, {}, 'NOT_FOUND'],
     [`mutation { revokeAccessTokens(refreshTokenId: "${z}") { revokedIds } }`, {}, 'NOT_FOUND'],
     ['query($c: String) { serviceAccounts(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],
     ['query($c: String) { personas(after: $c) { totalCount } }', { c: cursor }, 'BAD_USER_INPUT'],

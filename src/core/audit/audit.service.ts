@@ -51,6 +51,11 @@ export class AuditService {
     this.record({ actor: ctx.actor, action, provider, target, outcome: 'denied', origin: ctx.origin }).catch(() => undefined);
   }
 
+  /** A failed attempt (a wrong secret, a bad password): outside any transaction, awaited. */
+  async recordFailed(ctx: { actor: Actor | null; origin: string }, action: string, provider: string, target: string | null): Promise<void> {
+    await this.record({ actor: ctx.actor, action, provider, target, outcome: 'failed', origin: ctx.origin });
+  }
+
   /** Newest first; `before` pages back by id. */
   async page(options: { limit: number; before?: string; outcome?: string }): Promise<AuditEventEntity[]> {
     const qb = this.db.manager.createQueryBuilder(AuditEventEntity, 'a');

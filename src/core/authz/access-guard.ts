@@ -1,10 +1,10 @@
 import type { AuditService } from '../audit';
 import type { ProviderDescriptor, RequestContext } from '../context';
 import type { Actor } from '../credentials/actor';
-import { authorize } from './authorize';
+import { authorize, isAllowed } from './authorize';
 import type { AuthorizationTarget } from './requirement';
 
-/** `authorize`, plus an audit row for every refusal. Core services and REST routes call this. */
+/** `authorize`, plus an audit row for every refusal: what the registry asks once per act. */
 export class AccessGuard {
   constructor(private readonly audit: AuditService) {}
 
@@ -16,5 +16,10 @@ export class AccessGuard {
       if (ctx.actor) this.audit.recordDenied(ctx, action, provider.id, target?.ownerId ?? null);
       throw error;
     }
+  }
+
+  /** The same decision without an error or an audit row, for what is left out rather than refused. */
+  allows(ctx: RequestContext, provider: ProviderDescriptor, action: string, target?: AuthorizationTarget): Promise<boolean> {
+    return ctx.actor ? isAllowed(ctx.actor, provider, action, target) : Promise.resolve(false);
   }
 }

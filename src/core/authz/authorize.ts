@@ -19,7 +19,7 @@ export async function authorize(
 ): Promise<Actor> {
   if (!actor) throw unauthenticated();
   if (await isAllowed(actor, provider, action, target)) return actor;
-  throw forbidden(`Not allowed: ${action} on ${provider.id} needs ${describe(provider, action)}.`);
+  throw forbidden(`Not allowed: ${action} on ${provider.id} needs ${describe(provider, action, target)}.`);
 }
 
 export async function isAllowed(
@@ -41,10 +41,11 @@ export async function isAllowed(
   return false;
 }
 
-function describe(provider: PolicyHolder, action: string): string {
+function describe(provider: PolicyHolder, action: string, target?: AuthorizationTarget): string {
   const requirement = provider.policy[action];
   if (!requirement) return 'the gateway operator';
   const parts: string[] = [];
+  if (requirement.describe) parts.push(requirement.describe(target));
   if (requirement.roles?.length) parts.push(`role ${requirement.roles.join(' or ')}`);
   if (requirement.permissions?.length) parts.push(`permission ${requirement.permissions.join(' and ')}`);
   if (requirement.self) parts.push('ownership');

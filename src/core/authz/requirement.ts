@@ -24,24 +24,41 @@ export interface Requirement {
   anyPrincipal?: boolean;
   /** Whatever else the provider decides, e.g. a grant on a connection. */
   check?: (actor: Actor, target: AuthorizationTarget | undefined) => boolean | Promise<boolean>;
+  /** What `check` asks for, in words, for the refusal's message. */
+  describe?: (target: AuthorizationTarget | undefined) => string;
 }
 
 export type Policy = Readonly<Record<string, Requirement>>;
 
-/** Actions every provider's policy may name; plugins add their own next to these. */
-export const CoreActions = {
+/**
+ * The acts every provider may offer, each with the one action name its policy entry, its
+ * authorization and its audit row use. A provider's own acts (vendor-only routes) are named by
+ * the provider, next to these.
+ */
+export const Acts = {
   listServiceAccounts: 'serviceAccount.list',
-  readServiceAccount: 'serviceAccount.read',
+  getServiceAccount: 'serviceAccount.read',
   createServiceAccount: 'serviceAccount.create',
   updateServiceAccount: 'serviceAccount.update',
   deleteServiceAccount: 'serviceAccount.delete',
   importServiceAccounts: 'serviceAccount.import',
   createRefreshToken: 'refreshToken.create',
+  regenerateRefreshToken: 'refreshToken.regenerate',
   createAccessToken: 'accessToken.create',
-  readToken: 'token.read',
+  /** Reading a principal's tokens: one token, or the list of them. */
+  readTokens: 'token.read',
   revokeToken: 'token.revoke',
+  /** Every active access token minted from one refresh token. */
+  revokeAccessTokens: 'refreshToken.revokeAccessTokens',
+  /** Every token a principal holds (offboarding); the principal stays. */
+  revokeAllTokens: 'token.revokeAll',
   listPermissions: 'permission.list',
   listPersonas: 'persona.list',
   createPersona: 'persona.create',
+  createOAuthClient: 'oauthClient.create',
+  regenerateOAuthClientSecret: 'oauthClient.regenerateSecret',
+  rotateSigningKey: 'signingKey.rotate',
   subscribeEvents: 'event.subscribe',
 } as const;
+
+export type ActName = keyof typeof Acts;

@@ -1,21 +1,25 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { IsNull } from 'typeorm';
 import { PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
 import { unauthenticated } from '../errors';
-import { constantTimeEqual, hashSecret, parseSecret } from '../secrets';
+import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../secrets';
+import type { RequestContext } from '../context';
+import type { FailureLimiter } from '../rate-limit';
+import type { BasicCredentials } from './basic';
 import type { EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
-import { tokenStatus } from '../tokens';
+import { activeTokenSql, tokenStatus } from '../tokens';
 import type { Actor } from './actor';
-
-/** A provider's own credential format (e.g. JWTs): an Actor when it is theirs and valid, `null` when not theirs. */
-export type BearerVerifier = (token: string) => Promise<Actor | null>;
 
 export const OPERATOR_PROVIDER = 'keygate';
 /** Serializes changes to the set of operator tokens (bootstrap, create, revoke). */
 export const OPERATOR_TOKEN_LOCK = 7304401;
+/** Compared against when a client id is unknown, so that an unknown id costs what a known one does. */
+const DUMMY_SECRET_HASH = hashSecret(randomBytes(32).toString('hex'));
 const CACHE_TTL_MS = 60_000;
 const CACHE_MAX_ENTRIES = 10_000;
 
@@ -39,7 +43,6 @@ interface CredentialRow {
  * one UNAUTHENTICATED that never says why (missing, malformed, unknown, expired and revoked alike).
  */
 export class CredentialService {
-  private readonly verifiers: BearerVerifier[] = [];
   private readonly issuers = new Map<string, VerifyOptions>();
   private configuredOperatorHash: string | null = null;
   /** Verified credentials by hash of their value; dropped on any event about them or their principal. */
@@ -77,10 +80,6 @@ export class CredentialService {
     };
     events.onCommitted(forget);
     events.subscribe((event) => forget([event]));
-  }
-
-  addVerifier(verifier: BearerVerifier): void {
-    this.verifiers.push(verifier);
   }
 
   /** Accept JWTs that this gateway signed for `issuer` (see TokenService.issueSignedToken) as bearer credentials. */
@@ -142,10 +141,6 @@ export class CredentialService {
     if (parseSecret(value)) return this.resolveStored(value);
     const signed = await this.resolveSigned(value);
     if (signed) return signed;
-    for (const verify of this.verifiers) {
-      const actor = await verify(value);
-      if (actor) return actor;
-    }
     throw unauthenticated();
   }
 
@@ -203,6 +198,31 @@ export class CredentialService {
       [account.id],
     );
     return actorOf(account, { permissions: row?.permissions ?? null, personaIds: row?.persona_ids ?? null }, credential);
+  }
+
+  /**
+   * A client's id and secret (HTTP Basic or a form), for token endpoints: the live principal of
+   * `provider` and `kind` whose secret this is. Unknown ids cost the same lookup and comparison as
+   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address)
+   * and audited as `failed` under `action`.
+   */
+  async authenticateClient(
+    ctx: RequestContext,
+    expected: { provider: string; kind: string; action: string },
+    credentials: BasicCredentials | null,
+    limiter: FailureLimiter,
+  ): Promise<PrincipalEntity> {
+    return limiter.attempt([ctx.address ?? 'unknown'], async () => {
+      const id = credentials ? credentials.id.slice(0, 255) : '';
+      const candidate = id ? await this.db.manager.findOne(PrincipalEntity, { where: { clientId: id, deletedAt: IsNull() } }) : null;
+      const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
+      const matches = verifySecret(credentials?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
+      if (!credentials || !account || !matches) {
+        await this.audit.recordFailed(ctx, expected.action, expected.provider, account?.id ?? null);
+        throw unauthenticated();
+      }
+      return account;
+    });
   }
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */

@@ -7,7 +7,7 @@ import type { Database } from '../database';
 import { badInput, conflict, forbidden, notFound, unauthenticated } from '../errors';
 import type { EventService } from '../events';
 import { generateSecret, hashSecret, SECRET_KINDS, type Issued } from '../secrets';
-import { tokenStatus, type TokenStatus } from '../tokens';
+import { activeTokenSql, tokenStatus, type TokenStatus } from '../tokens';
 import { OPERATOR_PROVIDER, OPERATOR_TOKEN_LOCK, type CredentialService } from './credential.service';
 
 export interface OperatorTokenInfo {
@@ -51,7 +51,10 @@ export class OperatorTokenService {
   /** `keygate bootstrap`: the first operator token, printed once; refused when one exists. */
   async bootstrap(origin: string): Promise<string> {
     const issued = await this.insert({ actor: null, origin }, 'bootstrap', 'operator.bootstrap', async (manager, ownerId) => {
-      const existing = await manager.createQueryBuilder(AccessTokenEntity, 't').where('t.owner_id = :owner AND t.revoked_at IS NULL', { owner: ownerId }).getCount();
+      const existing = await manager
+        .createQueryBuilder(AccessTokenEntity, 't')
+        .where(`t.owner_id = :owner AND ${activeTokenSql('t', ':now')}`, { owner: ownerId, now: this.clock.now() })
+        .getCount();
       if (existing > 0) throw conflict('An operator token already exists; `npx keygate operator-token create <name>` (or the createOperatorToken mutation) makes another.');
     });
     return issued.secret!;

@@ -1,22 +1,29 @@
 import { In, IsNull, type EntityManager } from 'typeorm';
 import {
-  AccessTokenEntity,
   PermissionEntity,
   PersonaEntity,
-  RefreshTokenEntity,
   PrincipalEntity,
   PrincipalPermissionEntity,
   PrincipalPersonaEntity,
 } from '../../entities';
-import type { AuditService } from '../audit';
-import { CoreActions, type AccessGuard } from '../authz';
+import type { ChangeScope } from '../change';
 import type { Clock } from '../clock';
-import type { ProviderDescriptor, RequestContext } from '../context';
-import type { Database, Transaction } from '../database';
+import type { ProviderDescriptor } from '../context';
+import type { Database } from '../database';
 import { badInput, conflict, notFound } from '../errors';
-import type { EventService, NewTokenEvent } from '../events';
+import type { NewTokenEvent } from '../events';
 import { generateSecret, hashPassword, hashSecret, type Issued, type SecretKind } from '../secrets';
-import { emptyPage, isUuid, keysetPage, visibleProviders, type Page } from '../services/pagination';
+import { activeTokenSql } from '../tokens';
+import { emptyPage, isUuid, keysetPage, type Page } from '../services/pagination';
+
+/** The kinds of principal every provider may use (API.md's `PrincipalKind`, in lower case). */
+export const PrincipalKind = {
+  user: 'user',
+  serviceAccount: 'service_account',
+  apiToken: 'api_token',
+  oauthClient: 'oauth_client',
+  operator: 'operator',
+} as const;
 
 export interface NewPrincipal {
   kind: string;
@@ -27,6 +34,8 @@ export interface NewPrincipal {
   role?: string | null;
   description?: string | null;
   clientId?: string | null;
+  /** Use the row's own id as its client id (Talend's one id for every face). */
+  clientIdIsId?: boolean;
   username?: string | null;
   attributes?: Record<string, unknown>;
   /** Stored as a memory-hard hash; the plain value goes nowhere. */
@@ -39,104 +48,100 @@ export interface NewPrincipal {
   personaQualifiedNames?: readonly string[];
 }
 
+/** The columns an update may change; what is left out stays. */
+export interface PrincipalChanges {
+  name?: string;
+  displayName?: string | null;
+  description?: string | null;
+}
 
+/** What a list asks for. Keyset paging (`first`/`after`) for GraphQL, offset paging for vendor lists. */
+export interface PrincipalQuery {
+  providers: readonly string[];
+  kinds?: readonly string[];
+  /** Column → exact value or case-insensitive pattern; `id` matches exactly. */
+  filter?: Record<string, { op: 'eq' | 'ilike'; value: string }>;
+  sort?: { field: 'createdAt' | 'name' | 'clientId'; direction: 'ASC' | 'DESC' };
+  first?: number | null;
+  after?: string | null;
+  offset?: number;
+  limit?: number;
+}
+
+export interface PrincipalPage extends Page<PrincipalEntity> {
+  /** How many match the filter (`totalCount` counts every principal of the kinds asked). */
+  filteredCount: number;
+}
+
+const COLUMNS = { createdAt: 'p.created_at', name: 'p.name', clientId: 'p.client_id', id: 'p.id', displayName: 'p.name' } as const;
+
+/**
+ * Principals, their grants (permissions, personas) and their secrets: the one place that reads
+ * and writes `service_account` and its grant tables, and the one place name uniqueness is checked.
+ */
 export class PrincipalService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
-    private readonly events: EventService,
-    private readonly guard: AccessGuard,
   ) {}
 
-  /** Creates accounts; all in one transaction, or none. */
-  async create(
-    ctx: RequestContext,
-    provider: ProviderDescriptor,
-    inputs: readonly NewPrincipal[],
-    options: { action?: string; tx?: Transaction } = {},
-  ): Promise<Issued<PrincipalEntity>[]> {
-    const action = options.action ?? CoreActions.createServiceAccount;
-    await this.guard.require(ctx, provider, action);
+  /** Creates accounts (all in the scope's transaction); emits CREATED for each. */
+  async create(scope: ChangeScope, provider: ProviderDescriptor, inputs: readonly NewPrincipal[]): Promise<Issued<PrincipalEntity>[]> {
+    const { manager } = scope.tx;
     this.validateRoles(provider, inputs);
-    const passwordHashes = await Promise.all(
-      inputs.map((i) => (i.passwordHash ? i.passwordHash : i.password ? hashPassword(i.password) : null)),
+    const passwordHashes = await Promise.all(inputs.map((i) => (i.passwordHash ? i.passwordHash : i.password ? hashPassword(i.password) : null)));
+    await this.assertPermissionsExist(manager, provider, inputs.flatMap((i) => i.permissions ?? []));
+    const personaIdsByName = await this.resolvePersonas(manager, provider, inputs.flatMap((i) => i.personaQualifiedNames ?? []));
+    await this.assertNamesFree(manager, provider.id, inputs.map((i) => i.name));
+    const now = this.clock.now();
+    const secrets = inputs.map((input) => (input.secretKind ? generateSecret(input.secretKind) : null));
+    const rows = inputs.map((input, index) =>
+      manager.create(PrincipalEntity, {
+        provider: provider.id,
+        kind: input.kind,
+        name: input.name,
+        displayName: input.displayName ?? null,
+        email: input.email ?? null,
+        title: input.title ?? null,
+        role: input.role ?? null,
+        description: input.description ?? null,
+        clientId: input.clientId ?? null,
+        username: input.username ?? null,
+        attributes: input.attributes ?? {},
+        passwordHash: passwordHashes[index],
+        secretHash: secrets[index] ? hashSecret(secrets[index]) : null,
+        createdAt: now,
+        updatedAt: now,
+        createdBy: scope.ctx.actor?.name ?? null,
+      }),
     );
-    const run = async (tx: Transaction) => {
-      const { manager } = tx;
-      await this.assertPermissionsExist(manager, provider, inputs.flatMap((i) => i.permissions ?? []));
-      const personaIdsByName = await this.resolvePersonas(manager, provider, inputs.flatMap((i) => i.personaQualifiedNames ?? []));
-      await this.assertNamesFree(manager, provider.id, inputs.map((i) => i.name));
-      const now = this.clock.now();
-      const issued: Issued<PrincipalEntity>[] = [];
-      const rows = inputs.map((input, index) => {
-        const secret = input.secretKind ? generateSecret(input.secretKind) : null;
-        issued.push({ record: undefined as never, secret });
-        return manager.create(PrincipalEntity, {
-          provider: provider.id,
-          kind: input.kind,
-          name: input.name,
-          displayName: input.displayName ?? null,
-          email: input.email ?? null,
-          title: input.title ?? null,
-          role: input.role ?? null,
-          description: input.description ?? null,
-          clientId: input.clientId ?? null,
-          username: input.username ?? null,
-          attributes: input.attributes ?? {},
-          passwordHash: passwordHashes[index],
-          secretHash: secret ? hashSecret(secret) : null,
-          createdAt: now,
-          updatedAt: now,
-          createdBy: ctx.actor?.name ?? null,
-        });
-      });
-      const saved: PrincipalEntity[] = [];
-      for (let start = 0; start < rows.length; start += 500) {
-        saved.push(...(await manager.save(PrincipalEntity, rows.slice(start, start + 500), { reload: true })));
-      }
-      const permissionRows = saved.flatMap((account, i) =>
-        [...new Set(inputs[i].permissions ?? [])].map((code) => ({ serviceAccountId: account.id, code })),
-      );
-      const personaRows = saved.flatMap((account, i) =>
-        [...new Set(inputs[i].personaQualifiedNames ?? [])].map((q) => ({
-          serviceAccountId: account.id,
-          personaId: personaIdsByName.get(q)!,
-          createdAt: now,
-        })),
-      );
-      if (permissionRows.length) await manager.insert(PrincipalPermissionEntity, permissionRows);
-      if (personaRows.length) await manager.insert(PrincipalPersonaEntity, personaRows);
-      await this.events.append(
-        tx,
-        ctx.actor,
-        saved.map((a) => ({ provider: provider.id, kind: 'CREATED', subjectType: 'SERVICE_ACCOUNT', subjectId: a.id, serviceAccountId: a.id })),
-      );
-      await this.audit.record(
-        {
-          actor: ctx.actor,
-          action,
-          provider: provider.id,
-          target: saved.length === 1 ? saved[0].id : `${saved.length} accounts`,
-          outcome: 'success',
-          origin: ctx.origin,
-          detail: saved.length === 1 ? { name: saved[0].name } : { count: saved.length },
-        },
-        manager,
-      );
-      return saved.map((record, i) => ({ record, secret: issued[i].secret }));
-    };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+    const saved: PrincipalEntity[] = [];
+    for (let start = 0; start < rows.length; start += 500) {
+      saved.push(...(await manager.save(PrincipalEntity, rows.slice(start, start + 500), { reload: true })));
+    }
+    const ownIds = saved.filter((account, i) => inputs[i].clientIdIsId);
+    for (const account of ownIds) {
+      await manager.update(PrincipalEntity, { id: account.id }, { clientId: account.id });
+      account.clientId = account.id;
+    }
+    const permissionRows = saved.flatMap((account, i) => [...new Set(inputs[i].permissions ?? [])].map((code) => ({ serviceAccountId: account.id, code })));
+    const personaRows = saved.flatMap((account, i) =>
+      [...new Set(inputs[i].personaQualifiedNames ?? [])].map((q) => ({ serviceAccountId: account.id, personaId: personaIdsByName.get(q)!, createdAt: now })),
+    );
+    if (permissionRows.length) await manager.insert(PrincipalPermissionEntity, permissionRows);
+    if (personaRows.length) await manager.insert(PrincipalPersonaEntity, personaRows);
+    scope.emit(...saved.map((a) => ({ provider: provider.id, kind: 'CREATED' as const, subjectType: 'SERVICE_ACCOUNT' as const, subjectId: a.id, serviceAccountId: a.id })));
+    if (saved.length === 1) {
+      scope.setTarget(saved[0].id);
+      scope.addDetail({ name: saved[0].name });
+    } else {
+      scope.setTarget(`${saved.length} accounts`);
+      scope.addDetail({ count: saved.length });
+    }
+    return saved.map((record, i) => ({ record, secret: secrets[i] }));
   }
 
-  async get(ctx: RequestContext, provider: ProviderDescriptor, id: string): Promise<PrincipalEntity> {
-    const account = await this.find(id);
-    if (!account || account.provider !== provider.id) throw notFound('Service account');
-    await this.guard.require(ctx, provider, CoreActions.readServiceAccount, { ownerId: account.id, ownerKind: account.kind });
-    return account;
-  }
-
-  /** Unchecked lookup for the schema's loaders and the providers' own flows. */
+  /** Unchecked lookup of a live principal. */
   async find(id: string, manager: EntityManager = this.db.manager): Promise<PrincipalEntity | null> {
     if (!isUuid(id)) return null;
     return manager.findOne(PrincipalEntity, { where: { id, deletedAt: IsNull() } });
@@ -152,114 +157,133 @@ export class PrincipalService {
   }
 
   async findByClientId(clientId: string, manager: EntityManager = this.db.manager) {
+    if (typeof clientId !== 'string' || clientId.length === 0 || clientId.length > 255) return null;
     return manager.findOne(PrincipalEntity, { where: { clientId, deletedAt: IsNull() } });
   }
 
-  async list(
-    ctx: RequestContext,
-    providers: ProviderDescriptor[],
-    args: { first?: number | null; after?: string | null; kinds?: readonly string[]; explicit?: boolean },
-  ): Promise<Page<PrincipalEntity>> {
-    const visible = await visibleProviders(ctx, this.guard, providers, CoreActions.listServiceAccounts, Boolean(args.explicit));
-    if (visible.length === 0) return emptyPage();
-    const qb = this.db.manager
-      .createQueryBuilder(PrincipalEntity, 'sa')
-      .where('sa.provider IN (:...providers)', { providers: visible })
-      .andWhere('sa.deleted_at IS NULL');
-    if (args.kinds?.length) qb.andWhere('sa.kind IN (:...kinds)', { kinds: args.kinds });
-    return keysetPage(qb, 'sa', args);
+  /** Locks a live principal's row for the rest of the change (racing changes to it wait), or NOT_FOUND. */
+  async lock(scope: ChangeScope, id: string, what = 'Service account'): Promise<PrincipalEntity> {
+    const [row] = isUuid(id) ? await scope.tx.manager.query('SELECT id FROM service_account WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [id]) : [];
+    const account = row ? await this.find(id, scope.tx.manager) : null;
+    if (!account) throw notFound(what);
+    return account;
   }
 
-  /** Deletes the account and revokes every token it holds, at once, in one transaction. */
-  async delete(ctx: RequestContext, provider: ProviderDescriptor, id: string, options: { tx?: Transaction } = {}) {
-    const run = async (tx: Transaction) => {
-      const account = await this.find(id, tx.manager);
-      if (!account || account.provider !== provider.id) throw notFound('Service account');
-      await this.guard.require(ctx, provider, CoreActions.deleteServiceAccount, { ownerId: account.id, ownerKind: account.kind });
-      const now = this.clock.now();
-      const revokedBy = ctx.actor?.name ?? 'operator';
-      const locked = await tx.manager
-        .createQueryBuilder()
-        .update(PrincipalEntity)
-        .set({ deletedAt: now, updatedAt: now, clientId: null })
-        .where('id = :id AND deleted_at IS NULL', { id })
-        .execute();
-      if (!locked.affected) throw notFound('Service account');
-      const events: NewTokenEvent[] = [];
-      for (const [entity, subjectType] of [
-        [RefreshTokenEntity, 'REFRESH_TOKEN'],
-        [AccessTokenEntity, 'ACCESS_TOKEN'],
-      ] as const) {
-        const revoked = await tx.manager
-          .createQueryBuilder()
-          .update(entity)
-          .set({ revokedAt: now, revokedBy })
-          .where('owner_id = :id AND revoked_at IS NULL', { id })
-          .returning(['id'])
-          .execute();
-        for (const row of revoked.raw as { id: string }[])
-          events.push({ provider: provider.id, kind: 'REVOKED', subjectType, subjectId: row.id, serviceAccountId: id });
-      }
-      events.push({ provider: provider.id, kind: 'DELETED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id });
-      await this.events.append(tx, ctx.actor, events);
-      await this.audit.record(
-        { actor: ctx.actor, action: CoreActions.deleteServiceAccount, provider: provider.id, target: id, outcome: 'success', origin: ctx.origin, detail: { revokedTokens: events.length - 1 } },
-        tx.manager,
+  /** Names already taken in a provider, among `names` (import previews). */
+  async takenNames(providerId: string, names: readonly string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    for (let start = 0; start < names.length; start += 1000) {
+      const rows = await this.db.manager.find(PrincipalEntity, { select: { name: true }, where: { provider: providerId, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() } });
+      for (const row of rows) found.add(row.name);
+    }
+    return found;
+  }
+
+  async list(query: PrincipalQuery): Promise<PrincipalPage> {
+    if (query.providers.length === 0) return { ...emptyPage<PrincipalEntity>(), filteredCount: 0 };
+    const base = this.db.manager.createQueryBuilder(PrincipalEntity, 'p').where('p.provider IN (:...providers)', { providers: query.providers }).andWhere('p.deleted_at IS NULL');
+    if (query.kinds?.length) base.andWhere('p.kind IN (:...kinds)', { kinds: query.kinds });
+    const filtered = base.clone();
+    let index = 0;
+    for (const [field, { op, value }] of Object.entries(query.filter ?? {})) {
+      const column = COLUMNS[field as keyof typeof COLUMNS];
+      if (!column) throw badInput(`Unknown filter field "${field}".`, { field: 'filter' });
+      const param = `f${index++}`;
+      if (field === 'id' && !isUuid(value)) filtered.andWhere('1 = 0');
+      else if (op === 'ilike' && field !== 'id') filtered.andWhere(`${column} ILIKE :${param}`, { [param]: value });
+      else filtered.andWhere(`${column} = :${param}`, { [param]: value });
+    }
+    if (query.limit !== undefined) {
+      const totalCount = await base.getCount();
+      const filteredCount = await filtered.clone().getCount();
+      const sort = query.sort ?? { field: 'createdAt', direction: 'ASC' };
+      const nodes =
+        query.limit === 0
+          ? []
+          : await filtered.orderBy(COLUMNS[sort.field], sort.direction).addOrderBy('p.id', sort.direction).offset(query.offset ?? 0).limit(query.limit).getMany();
+      return { nodes, hasNextPage: (query.offset ?? 0) + nodes.length < filteredCount, endCursor: null, totalCount, filteredCount };
+    }
+    const page = await keysetPage(filtered, 'p', query);
+    return { ...page, filteredCount: page.totalCount };
+  }
+
+  /** Changes columns of a locked account; a name another live principal of the provider has is a CONFLICT. */
+  async update(scope: ChangeScope, account: PrincipalEntity, changes: PrincipalChanges): Promise<PrincipalEntity> {
+    const { manager } = scope.tx;
+    if (changes.name !== undefined && changes.name !== account.name) await this.assertNamesFree(manager, account.provider, [changes.name]);
+    const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
+    await manager.update(PrincipalEntity, { id: account.id }, { ...fields, updatedAt: this.clock.now() });
+    scope.setTarget(account.id);
+    scope.addDetail({ changed: Object.keys(fields) });
+    return (await this.find(account.id, manager))!;
+  }
+
+  /** Deletes the account and revokes every token it holds, at once. */
+  async delete(scope: ChangeScope, account: PrincipalEntity): Promise<string[]> {
+    const { manager } = scope.tx;
+    const now = this.clock.now();
+    const locked = await manager.query('UPDATE service_account SET deleted_at = $2, updated_at = $2, client_id = NULL WHERE id = $1 AND deleted_at IS NULL RETURNING id', [account.id, now]);
+    if (!unwrapRows(locked).length) throw notFound('Service account');
+    const events: NewTokenEvent[] = [];
+    for (const [table, subjectType] of [
+      ['refresh_token', 'REFRESH_TOKEN'],
+      ['access_token', 'ACCESS_TOKEN'],
+    ] as const) {
+      const rows: { id: string }[] = unwrapRows(
+        await manager.query(`UPDATE ${table} SET revoked_at = $2, revoked_by = $3 WHERE owner_id = $1 AND revoked_at IS NULL RETURNING id`, [account.id, now, scope.ctx.actor?.name ?? 'operator']),
       );
-      return { account, revokedTokenIds: events.filter((e) => e.subjectType !== 'SERVICE_ACCOUNT').map((e) => e.subjectId) };
-    };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+      for (const row of rows) events.push({ provider: account.provider, kind: 'REVOKED', subjectType, subjectId: row.id, serviceAccountId: account.id });
+    }
+    events.push({ provider: account.provider, kind: 'DELETED', subjectType: 'SERVICE_ACCOUNT', subjectId: account.id, serviceAccountId: account.id });
+    scope.emit(...events);
+    scope.setTarget(account.id);
+    scope.addDetail({ revokedTokens: events.length - 1 });
+    return events.filter((e) => e.subjectType !== 'SERVICE_ACCOUNT').map((e) => e.subjectId);
   }
 
-  /**
-   * A new show-once secret for an account (an OAuth client's), replacing the old one at once.
-   * Tokens already issued are untouched; revoke them separately where that is wanted.
-   */
-  async replaceSecret(
-    ctx: RequestContext,
-    provider: ProviderDescriptor,
-    id: string,
-    kind: SecretKind,
-    options: { action: string; tx?: Transaction },
-  ): Promise<Issued<PrincipalEntity>> {
-    const run = async (tx: Transaction) => {
-      const [locked] = await tx.manager.query('SELECT id FROM service_account WHERE id = $1 AND provider = $2 AND deleted_at IS NULL FOR UPDATE', [id, provider.id]);
-      if (!locked) throw notFound('Service account');
-      await this.guard.require(ctx, provider, options.action, { ownerId: id });
-      const secret = generateSecret(kind);
-      await tx.manager.update(PrincipalEntity, { id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
-      await this.events.append(tx, ctx.actor, [{ provider: provider.id, kind: 'SECRET_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id }]);
-      await this.audit.record({ actor: ctx.actor, action: options.action, provider: provider.id, target: id, outcome: 'success', origin: ctx.origin }, tx.manager);
-      return { record: (await this.find(id, tx.manager))!, secret };
-    };
-    return options.tx ? run(options.tx) : this.db.transaction(run);
+  /** A new show-once secret for a locked account (an OAuth client's), replacing the old one at once. */
+  async replaceSecret(scope: ChangeScope, account: PrincipalEntity, kind: SecretKind): Promise<Issued<PrincipalEntity>> {
+    const secret = generateSecret(kind);
+    await scope.tx.manager.update(PrincipalEntity, { id: account.id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
+    scope.emit({ provider: account.provider, kind: 'SECRET_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: account.id, serviceAccountId: account.id });
+    scope.setTarget(account.id);
+    return { record: (await this.find(account.id, scope.tx.manager))!, secret };
   }
 
-  /** Replaces the persona set whole: what is not listed is unlinked. The row lock orders racing updates. */
-  async setPersonas(ctx: RequestContext, provider: ProviderDescriptor, id: string, qualifiedNames: readonly string[], tx: Transaction) {
-    const { manager } = tx;
-    await manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
+  /** Replaces the persona set whole: what is not listed is unlinked. Lock the account first. */
+  async setPersonas(scope: ChangeScope, provider: ProviderDescriptor, id: string, qualifiedNames: readonly string[]) {
+    const { manager } = scope.tx;
     const byName = await this.resolvePersonas(manager, provider, qualifiedNames);
     await manager.delete(PrincipalPersonaEntity, { serviceAccountId: id });
     const now = this.clock.now();
     const rows = [...byName.values()].map((personaId) => ({ serviceAccountId: id, personaId, createdAt: now }));
     if (rows.length) await manager.insert(PrincipalPersonaEntity, rows);
-    await this.events.append(tx, ctx.actor, [
-      { provider: provider.id, kind: 'PERSONAS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id },
-    ]);
+    scope.emit({ provider: provider.id, kind: 'PERSONAS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id });
   }
 
-  /** Replaces the permission set whole. */
-  async setPermissions(ctx: RequestContext, provider: ProviderDescriptor, id: string, codes: readonly string[], tx: Transaction) {
-    const { manager } = tx;
-    await manager.query('SELECT id FROM service_account WHERE id = $1 FOR UPDATE', [id]);
+  /** Replaces the permission set whole. Lock the account first. */
+  async setPermissions(scope: ChangeScope, provider: ProviderDescriptor, id: string, codes: readonly string[]) {
+    const { manager } = scope.tx;
     await this.assertPermissionsExist(manager, provider, codes);
     await manager.delete(PrincipalPermissionEntity, { serviceAccountId: id });
     const unique = [...new Set(codes)];
     if (unique.length) await manager.insert(PrincipalPermissionEntity, unique.map((code) => ({ serviceAccountId: id, code })));
-    await this.events.append(tx, ctx.actor, [
-      { provider: provider.id, kind: 'PERMISSIONS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id },
-    ]);
+    scope.emit({ provider: provider.id, kind: 'PERMISSIONS_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: id, serviceAccountId: id });
+  }
+
+  /** The permission ids a principal holds, sorted. */
+  async permissionCodes(id: string, manager: EntityManager = this.db.manager): Promise<string[]> {
+    const grants = await manager.find(PrincipalPermissionEntity, { where: { serviceAccountId: id }, order: { code: 'ASC' } });
+    return grants.map((g) => g.code);
+  }
+
+  /** How many live tokens of a kind a principal holds (read inside the change that holds its lock). */
+  async countActiveTokens(scope: ChangeScope, ownerId: string, kind: string): Promise<number> {
+    const [{ active }] = await scope.tx.manager.query(
+      `SELECT count(*)::int AS active FROM access_token t WHERE t.owner_id = $1 AND t.kind = $2 AND ${activeTokenSql('t', '$3')}`,
+      [ownerId, kind, this.clock.now()],
+    );
+    return Number(active);
   }
 
   private validateRoles(provider: ProviderDescriptor, inputs: readonly NewPrincipal[]) {
@@ -291,6 +315,7 @@ export class PrincipalService {
     return byName;
   }
 
+  /** The one name check: a name is unique among a provider's live principals (the unique index backs it under races). */
   private async assertNamesFree(manager: EntityManager, providerId: string, names: readonly string[]) {
     const seen = new Set<string>();
     for (const name of names) {
@@ -298,13 +323,13 @@ export class PrincipalService {
       seen.add(name);
     }
     for (let start = 0; start < names.length; start += 1000) {
-      const taken = await manager.find(PrincipalEntity, {
-        select: { name: true },
-        where: { provider: providerId, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() },
-      });
-      if (taken.length) throw conflict(`A ${providerId} account named "${taken[0].name}" already exists.`);
+      const taken = await manager.find(PrincipalEntity, { select: { name: true }, where: { provider: providerId, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() } });
+      if (taken.length) throw conflict(`A ${providerId} principal named "${taken[0].name}" already exists.`);
     }
   }
+}
 
-
+/** `manager.query` returns `[rows, count]` for UPDATE … RETURNING on the postgres driver. */
+export function unwrapRows<T>(result: T[] | [T[], number]): T[] {
+  return Array.isArray(result[0]) ? (result[0] as T[]) : (result as T[]);
 }

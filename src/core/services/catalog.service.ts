@@ -1,20 +1,17 @@
 import { In } from 'typeorm';
 import { PermissionEntity, PersonaEntity, PrincipalPersonaEntity, type PersonaPolicy } from '../../entities';
-import type { AuditService } from '../audit';
-import { CoreActions, type AccessGuard } from '../authz';
+import type { ChangeScope } from '../change';
 import type { Clock } from '../clock';
-import type { ProviderDescriptor, RequestContext } from '../context';
+import type { ProviderDescriptor } from '../context';
 import type { Database } from '../database';
 import { badInput, conflict } from '../errors';
-import { emptyPage, keysetPage, visibleProviders, type Page } from './pagination';
+import { emptyPage, isUuid, keysetPage, type Page } from './pagination';
 
 /** Permissions (seeded from each provider's catalog) and personas. */
 export class CatalogService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-    private readonly audit: AuditService,
-    private readonly guard: AccessGuard,
   ) {}
 
   /** Makes the stored catalog match the providers' declared ones; idempotent, run at start. */
@@ -26,39 +23,36 @@ export class CatalogService {
     });
   }
 
-  async permissions(ctx: RequestContext, provider: ProviderDescriptor): Promise<PermissionEntity[]> {
-    await this.guard.require(ctx, provider, CoreActions.listPermissions);
+  async permissions(provider: ProviderDescriptor): Promise<PermissionEntity[]> {
     return this.db.manager.find(PermissionEntity, { where: { provider: provider.id }, order: { code: 'ASC' } });
   }
 
-  async createPersona(
-    ctx: RequestContext,
-    provider: ProviderDescriptor,
-    input: { name: string; qualifiedName?: string | null; policies?: PersonaPolicy[] | null },
-  ): Promise<PersonaEntity> {
-    await this.guard.require(ctx, provider, CoreActions.createPersona);
+  async createPersona(scope: ChangeScope, provider: ProviderDescriptor, input: { name: string; qualifiedName?: string | null; policies?: PersonaPolicy[] | null }): Promise<PersonaEntity> {
     const name = input.name?.trim();
     if (!name) throw badInput('A persona name is required.', { field: 'name' });
     const qualifiedName = input.qualifiedName?.trim() || `default/${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
     for (const policy of input.policies ?? []) {
       if (!policy.action || !policy.resource) throw badInput('Every policy needs an action and a resource.', { field: 'policies' });
     }
-    return this.db.transaction(async ({ manager }) => {
-      const existing = await manager.findOne(PersonaEntity, { where: { provider: provider.id, qualifiedName } });
-      if (existing) throw conflict(`A persona "${qualifiedName}" already exists.`);
-      const persona = await manager.save(
-        manager.create(PersonaEntity, { provider: provider.id, name, qualifiedName, policies: input.policies ?? [], createdAt: this.clock.now() }),
-      );
-      await this.audit.record(
-        { actor: ctx.actor, action: CoreActions.createPersona, provider: provider.id, target: persona.id, outcome: 'success', origin: ctx.origin, detail: { qualifiedName } },
-        manager,
-      );
-      return persona;
-    });
+    const { manager } = scope.tx;
+    const existing = await manager.findOne(PersonaEntity, { where: { provider: provider.id, qualifiedName } });
+    if (existing) throw conflict(`A persona "${qualifiedName}" already exists.`);
+    const persona = await manager.save(manager.create(PersonaEntity, { provider: provider.id, name, qualifiedName, policies: input.policies ?? [], createdAt: this.clock.now() }));
+    scope.setTarget(persona.id);
+    scope.addDetail({ qualifiedName });
+    return persona;
   }
 
-  async personas(ctx: RequestContext, providers: readonly ProviderDescriptor[], args: { first?: number | null; after?: string | null }): Promise<Page<PersonaEntity>> {
-    const visible = await visibleProviders(ctx, this.guard, providers, CoreActions.listPersonas, false);
+  async persona(id: string): Promise<PersonaEntity | null> {
+    return isUuid(id) ? this.db.manager.findOne(PersonaEntity, { where: { id } }) : null;
+  }
+
+  /** The policies of the given personas, for providers whose policy reads them. */
+  async personaPolicies(personaIds: readonly string[]): Promise<PersonaPolicy[]> {
+    return (await this.personasByIds(personaIds)).flatMap((p) => p.policies ?? []);
+  }
+
+  async personas(visible: readonly string[], args: { first?: number | null; after?: string | null }): Promise<Page<PersonaEntity>> {
     if (!visible.length) return emptyPage();
     return keysetPage(this.db.manager.createQueryBuilder(PersonaEntity, 'p').where('p.provider IN (:...visible)', { visible }), 'p', args);
   }

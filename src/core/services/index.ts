@@ -1,5 +1,6 @@
 import { AuditService } from '../audit';
 import { AccessGuard } from '../authz';
+import { createChange, type Change } from '../change';
 import type { Clock } from '../clock';
 import { CredentialService, OperatorTokenService } from '../credentials';
 import type { Database } from '../database';
@@ -9,6 +10,7 @@ import { EventService } from '../events';
 import { noMetrics, type CoreMetrics } from '../metrics';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
+import { ResourceService } from '../resources';
 import { TokenService } from './token.service';
 
 export * from './catalog.service';
@@ -28,16 +30,20 @@ export interface CoreOptions {
 /** Everything core offers to providers and faces, built once per gateway. */
 export class CoreServices {
   readonly audit: AuditService;
-  readonly guard: AccessGuard;
+  /** The one authorization decision (the registry asks it once per act). */
+  readonly authz: AccessGuard;
   readonly events: EventService;
   readonly principals: PrincipalService;
   readonly tokens: TokenService;
   readonly catalog: CatalogService;
+  readonly resources: ResourceService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
   readonly operatorTokens: OperatorTokenService;
   /** Failed authentications per key (address, or a provider's user name): the edge and providers share it. */
   readonly authFailures: FailureLimiter;
+  /** Runs an act's writes: transaction, events and audit row together (see core/change). */
+  readonly change: Change;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -48,17 +54,19 @@ export class CoreServices {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
     this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
-    this.guard = new AccessGuard(this.audit);
+    this.authz = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
-    this.principals = new PrincipalService(db, clock, this.audit, this.events, this.guard);
+    this.change = createChange(db, this.events, this.audit);
+    this.principals = new PrincipalService(db, clock);
     const masterKey =
       options.masterKey ??
       (() => {
         throw new Error('KEYGATE_MASTER_KEY is not set: signing keys cannot be made or used.');
       });
     this.signing = new SigningService(db, clock, masterKey);
-    this.tokens = new TokenService(db, clock, this.audit, this.events, this.guard, this.signing, options.lifespanOverrides);
-    this.catalog = new CatalogService(db, clock, this.audit, this.guard);
+    this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
+    this.catalog = new CatalogService(db, clock);
+    this.resources = new ResourceService(db, clock);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);
     this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);

@@ -1,6 +1,4 @@
 import type { SelectQueryBuilder } from 'typeorm';
-import { authorize, type AccessGuard } from '../authz';
-import type { ProviderDescriptor, RequestContext } from '../context';
 import { badInput } from '../errors';
 
 export interface Page<T> {
@@ -27,24 +25,6 @@ export function decodeCursor(cursor: string): [string, string] {
   // Exactly what encodeCursor writes: anything else never reaches SQL.
   if (!createdAt || !id || !ISO_INSTANT.test(createdAt) || Number.isNaN(Date.parse(createdAt)) || !isUuid(id)) throw badInput('Invalid cursor.', { field: 'after' });
   return [createdAt, id];
-}
-
-/**
- * The providers whose objects the caller may list. Named explicitly, a refusal is an error (and
- * audited); asked for everything, what may not be seen is simply left out.
- */
-export async function visibleProviders(ctx: RequestContext, guard: AccessGuard, providers: readonly ProviderDescriptor[], action: string, explicit: boolean): Promise<string[]> {
-  const visible: string[] = [];
-  for (const provider of providers) {
-    if (explicit) {
-      await guard.require(ctx, provider, action);
-      visible.push(provider.id);
-    } else {
-      const allowed = await authorize(ctx.actor, provider, action).then(() => true, () => false);
-      if (allowed) visible.push(provider.id);
-    }
-  }
-  return visible;
 }
 
 /** Keyset pagination on (created_at, id), oldest first; the cursor is opaque to clients. */

@@ -2,9 +2,10 @@ import type { KeyObject } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { SigningKeyEntity } from '../../entities';
 import type { Clock } from '../clock';
-import type { Database } from '../database';
+import type { Database, Transaction } from '../database';
 import { decodeJwt, generateEcKeyPair, JWT_ALGORITHM, privateKeyFromDer, publicKeyFromJwk, signJwt, verifySignature, type JwtClaims } from './jwt';
 import type { MasterKey } from './master-key';
+import { activeTokenSql } from '../tokens';
 
 export interface VerifyOptions {
   issuer: string;
@@ -71,27 +72,29 @@ export class SigningService {
   }
 
   /**
-   * Starts signing with a new key at once. The old key stays published until the last unrevoked
+   * Starts signing with a new key at once (inside the rotating act's change; caches drop at commit). The old key stays published until the last unrevoked
    * token it signed expires (from the token table), then leaves the key set.
    */
-  async rotate(): Promise<{ kid: string; publishedKids: string[] }> {
+  async rotate(tx: Transaction): Promise<string> {
     const now = this.clock.now();
-    const created = await this.db.transaction(async ({ manager }) => {
-      await manager.query('SELECT pg_advisory_xact_lock(7304402)');
-      const olds = await manager.find(SigningKeyEntity, { where: { retiredAt: IsNull() } });
-      for (const old of olds) {
-        const [{ last }] = await manager.query('SELECT max(expires_at) AS last FROM access_token WHERE kid = $1 AND revoked_at IS NULL', [old.kid]);
-        old.retiredAt = now;
-        // Recorded for people reading the table; verification and the key set compute it live.
-        old.publishUntil = last && new Date(last) > now ? new Date(last) : now;
-        await manager.save(old);
-      }
-      return manager.save(this.newKeyRow(now));
+    const { manager } = tx;
+    await manager.query('SELECT pg_advisory_xact_lock(7304402)');
+    const olds = await manager.find(SigningKeyEntity, { where: { retiredAt: IsNull() } });
+    for (const old of olds) {
+      old.retiredAt = now;
+      await manager.save(old);
+    }
+    const created = await manager.save(this.newKeyRow(now));
+    tx.afterCommit(() => {
+      this.current = undefined;
+      this.publicKeys.clear();
     });
-    this.current = undefined;
-    this.publicKeys.clear();
-    const published = await this.publishedKeys();
-    return { kid: created.kid, publishedKids: published.map((k) => k.kid) };
+    return created.kid;
+  }
+
+  /** The kids of every key still published. */
+  async publishedKids(): Promise<string[]> {
+    return (await this.publishedKeys()).map((k) => k.kid);
   }
 
   /**
@@ -103,7 +106,7 @@ export class SigningService {
     return this.db.manager
       .createQueryBuilder(SigningKeyEntity, 'k')
       .where('k.retired_at IS NULL')
-      .orWhere('EXISTS (SELECT 1 FROM access_token t WHERE t.kid = k.kid AND t.revoked_at IS NULL AND t.expires_at > :now)', { now: this.clock.now() })
+      .orWhere(`EXISTS (SELECT 1 FROM access_token t WHERE t.kid = k.kid AND ${activeTokenSql('t', ':now')})`, { now: this.clock.now() })
       .orderBy('k.created_at', 'DESC')
       .getMany();
   }
@@ -151,12 +154,6 @@ export class SigningService {
     return this.current;
   }
 
-  /** Forget cached keys (another instance rotated). */
-  invalidate(): void {
-    this.current = undefined;
-    this.publicKeys.clear();
-  }
-
   private newKeyRow(now: Date): SigningKeyEntity {
     const { privateKey, publicKey, kid } = generateEcKeyPair();
     const der = privateKey.export({ format: 'der', type: 'pkcs8' }) as Buffer;
@@ -167,7 +164,6 @@ export class SigningService {
       privateKeyEncrypted: this.masterKey().encrypt(der),
       createdAt: now,
       retiredAt: null,
-      publishUntil: null,
     });
   }
 }

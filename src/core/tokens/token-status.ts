@@ -16,3 +16,11 @@ export function expiryFrom(now: Date, lifespanSeconds: number | null | undefined
   if (lifespanSeconds === null || lifespanSeconds === undefined) return null;
   return new Date(now.getTime() + lifespanSeconds * 1000);
 }
+
+/**
+ * The same rule as `tokenStatus() === 'ACTIVE'`, in SQL: every query that needs live tokens uses
+ * this. `alias` is the token table's alias (or name); `now` a bound parameter such as `$2`.
+ */
+export function activeTokenSql(alias: string, now: string): string {
+  return `${alias}.revoked_at IS NULL AND (${alias}.expires_at IS NULL OR ${alias}.expires_at > ${now})`;
+}

@@ -1,29 +1,16 @@
-import { CoreActions, type Policy, type Requirement } from '../../core';
+import { Acts, type Policy, type Requirement } from '../../core';
 
 /** Alation's six roles, case-sensitive, exactly as the vendor spells them. */
 export const ALATION_ROLES = ['SERVER_ADMIN', 'CATALOG_ADMIN', 'SOURCE_ADMIN', 'STEWARD', 'COMPOSER', 'VIEWER'] as const;
-export type AlationRole = (typeof ALATION_ROLES)[number];
 
-/** What the core actions do not cover; every one is decided by core/authz from the policy below. */
+/** Alation's own acts (REST routes only), next to the contract's. */
 export const AlationActions = {
-  /** Revoke every token of another user at once (offboarding). */
-  revokeOthersTokens: 'alation.revokeOthersTokens',
-  /** See another user's refresh tokens and their access-token status. */
-  listOthersTokens: 'alation.listOthersTokens',
-  /** Replace a refresh token by a new one with the same name. */
-  regenRefreshToken: 'alation.regenRefreshToken',
-  /** Create an OAuth 2.0 client application (and its system user). */
-  createOAuthClient: 'alation.oauthClient.create',
-  /** Replace an OAuth client's secret: the new one is shown once, the old one stops. */
-  regenerateOAuthClientSecret: 'alation.oauthClient.regenerateSecret',
-  /** Revoke every token an OAuth client holds. */
-  revokeOAuthClientTokens: 'alation.oauthClient.revokeTokens',
-  /** Rotate the gateway's signing key. */
-  rotateSigningKey: 'alation.signingKey.rotate',
+  /** A user proves who they are with a user name and password. */
+  passwordLogin: 'alation.passwordLogin',
   /** An OAuth client gets an access token for itself (client credentials grant). */
   oauthToken: 'alation.oauth.token',
-  /** An OAuth client revokes one of its own access tokens (RFC 7009). */
-  oauthRevoke: 'alation.oauth.revoke',
+  /** An OAuth client authenticates with its id and secret (token, introspection, revocation). */
+  oauthClientAuthentication: 'alation.oauth.clientAuthentication',
 } as const;
 
 /** Defaults from the seed: refresh tokens 60 days, API access tokens 24 hours (seconds; config overrides). */
@@ -42,35 +29,33 @@ const oauthClientItself: Requirement = {
 /**
  * Who may do what. Only a Server Admin creates users (one at a time or by CSV), lists users, sees and
  * revokes other users' tokens; every role creates, regenerates, uses, lists and revokes its own
- * tokens. Only a Server Admin administers OAuth clients (create, regenerate a secret, revoke a
- * client's tokens) and rotates the signing key; an OAuth client mints and revokes its own access
- * tokens. The gateway operator may do everything (core/authz).
+ * tokens. Only a Server Admin administers OAuth clients (create, regenerate a secret) and rotates
+ * the signing key; an OAuth client mints its own access tokens. The gateway operator may do
+ * everything (core/authz).
  */
 export const alationPolicy: Policy = {
-  [CoreActions.createServiceAccount]: serverAdmin,
-  [CoreActions.importServiceAccounts]: serverAdmin,
-  [CoreActions.listServiceAccounts]: serverAdmin,
-  [CoreActions.deleteServiceAccount]: serverAdmin,
-  [CoreActions.readServiceAccount]: ownOrServerAdmin,
-  [CoreActions.createRefreshToken]: ownOnly,
-  [CoreActions.createAccessToken]: ownOnly,
-  [AlationActions.regenRefreshToken]: ownOnly,
-  [CoreActions.readToken]: ownOrServerAdmin,
-  [CoreActions.revokeToken]: ownOrServerAdmin,
-  [AlationActions.revokeOthersTokens]: serverAdmin,
-  [AlationActions.listOthersTokens]: serverAdmin,
-  [CoreActions.subscribeEvents]: ownOrServerAdmin,
-  [CoreActions.listPermissions]: { anyPrincipal: true },
-  [CoreActions.listPersonas]: { anyPrincipal: true },
-  [AlationActions.createOAuthClient]: serverAdmin,
-  [AlationActions.regenerateOAuthClientSecret]: serverAdmin,
-  [AlationActions.revokeOAuthClientTokens]: serverAdmin,
-  [AlationActions.rotateSigningKey]: serverAdmin,
+  [Acts.createServiceAccount]: serverAdmin,
+  [Acts.importServiceAccounts]: serverAdmin,
+  [Acts.listServiceAccounts]: serverAdmin,
+  [Acts.deleteServiceAccount]: serverAdmin,
+  [Acts.getServiceAccount]: ownOrServerAdmin,
+  [Acts.createRefreshToken]: ownOnly,
+  [Acts.regenerateRefreshToken]: ownOnly,
+  [Acts.createAccessToken]: ownOnly,
+  [Acts.readTokens]: ownOrServerAdmin,
+  [Acts.revokeToken]: ownOrServerAdmin,
+  [Acts.revokeAccessTokens]: ownOrServerAdmin,
+  [Acts.revokeAllTokens]: ownOrServerAdmin,
+  [Acts.subscribeEvents]: ownOrServerAdmin,
+  [Acts.listPermissions]: { anyPrincipal: true },
+  [Acts.listPersonas]: { anyPrincipal: true },
+  [Acts.createOAuthClient]: serverAdmin,
+  [Acts.regenerateOAuthClientSecret]: serverAdmin,
+  [Acts.rotateSigningKey]: serverAdmin,
   [AlationActions.oauthToken]: oauthClientItself,
-  [AlationActions.oauthRevoke]: oauthClientItself,
 };
 
-/** The vendor's own messages for a token that does not authenticate (VENDORS.md). */
+/** The vendor's own messages for a token that does not authenticate. */
 export const ALATION_MESSAGES = {
   refreshInvalid: 'Refresh token provided is invalid.',
   refreshExpired: 'Refresh token provided is expired or revoked.',

@@ -1,7 +1,6 @@
-import { In, IsNull } from 'typeorm';
-import { badInput, CoreActions, hashPassword, type CoreServices, type NewPrincipal, type RequestContext } from '../../core';
-import { PrincipalEntity } from '../../entities';
-import type { ImportResult, ImportRowError, ProviderPlugin } from '../provider';
+import { Acts, badInput, hashPassword, type CoreServices, type NewPrincipal, type ProviderDescriptor, type RequestContext } from '../../core';
+import type { PrincipalEntity } from '../../entities';
+import type { ImportOptions, ImportResult, ImportRowError } from '../provider';
 import { parseCsv } from './csv';
 import { validateUserFields, type AlationUserFields } from './user-fields';
 
@@ -9,13 +8,9 @@ import { validateUserFields, type AlationUserFields } from './user-fields';
 export const CSV_COLUMNS = ['user', 'display_name', 'email', 'title', 'role', 'password'] as const;
 const REQUIRED_COLUMNS = ['user', 'email', 'role'];
 export const MAX_IMPORT_ROWS = 50_000;
-/** Rows per `principals.create` call inside the one transaction (keeps every INSERT under PostgreSQL's bind-parameter limit). */
+/** Rows per `principals.create` call inside the one transaction (keeps every statement under PostgreSQL's bind-parameter limit). */
 const WRITE_CHUNK = 2_000;
 
-export type ImportPhase = 'validate' | 'hash' | 'write';
-export interface ImportOptions {
-  onProgress?(phase: ImportPhase, done: number, total: number): void;
-}
 
 interface ValidRow {
   line: number;
@@ -30,13 +25,12 @@ interface ValidRow {
  */
 export async function importAlationUsers(
   core: CoreServices,
-  plugin: ProviderPlugin,
+  plugin: ProviderDescriptor,
   ctx: RequestContext,
   csv: string,
   confirm: boolean,
   options: ImportOptions = {},
 ): Promise<ImportResult> {
-  await core.guard.require(ctx, plugin, CoreActions.importServiceAccounts);
   const progress = options.onProgress ?? (() => undefined);
   const { records, unterminatedQuoteLine } = parseCsv(csv);
   const [header, ...data] = records;
@@ -97,7 +91,7 @@ export async function importAlationUsers(
     if (fields && !duplicate) valid.push({ line: record.line, fields });
   });
 
-  const existing = await existingNames(core, plugin.id, [...firstLineOf.keys()]);
+  const existing = await core.principals.takenNames(plugin.id, [...firstLineOf.keys()]);
   for (const name of existing) errors.push({ line: firstLineOf.get(name)!, field: 'user', message: `Duplicate user "${name}": a user with this name already exists.` });
   const writable = valid.filter((row) => !existing.has(row.fields.user));
   progress('validate', data.length, data.length);
@@ -116,13 +110,15 @@ export async function importAlationUsers(
   );
   const inputs: NewPrincipal[] = writable.map(({ fields }, i) => ({ ...accountOf(fields), passwordHash: passwordHashes[i] }));
 
-  const created = await core.db.transaction(async (tx) => {
+  const created = await core.change(ctx, { provider: plugin, action: Acts.importServiceAccounts }, async (scope) => {
     const saved: PrincipalEntity[] = [];
     for (let start = 0; start < inputs.length; start += WRITE_CHUNK) {
-      const issued = await core.principals.create(ctx, plugin, inputs.slice(start, start + WRITE_CHUNK), { action: CoreActions.importServiceAccounts, tx });
+      const issued = await core.principals.create(scope, plugin, inputs.slice(start, start + WRITE_CHUNK));
       saved.push(...issued.map((i) => i.record));
       progress('write', saved.length, inputs.length);
     }
+    scope.setTarget(`${saved.length} accounts`);
+    scope.addDetail({ count: saved.length });
     return saved;
   });
   return { confirmed: true, total: data.length, valid: writable.length, errors: [], created };
@@ -131,16 +127,4 @@ export async function importAlationUsers(
 /** The account core stores for validated fields (the password is left for the caller to hash or pass). */
 export function accountOf(fields: AlationUserFields): NewPrincipal {
   return { kind: 'user', name: fields.user, displayName: fields.displayName, email: fields.email, title: fields.title, role: fields.role };
-}
-
-async function existingNames(core: CoreServices, provider: string, names: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let start = 0; start < names.length; start += 1000) {
-    const rows = await core.db.manager.find(PrincipalEntity, {
-      select: { name: true },
-      where: { provider, name: In(names.slice(start, start + 1000)), deletedAt: IsNull() },
-    });
-    for (const row of rows) found.add(row.name);
-  }
-  return found;
 }

@@ -1,4 +1,4 @@
-import { CoreActions, type Actor, type AuthorizationTarget, type Policy } from '../../core';
+import { Acts, type Actor, type AuthorizationTarget, type Policy } from '../../core';
 import type { PersonaPolicy } from '../../entities';
 
 /** Atlan's roles, case-sensitive as Atlan spells them. */
@@ -9,7 +9,6 @@ export const ATLAN_KINDS = { user: 'user', apiToken: 'api_token' } as const;
 
 /** The plugin's own actions, next to core's. */
 export const AtlanActions = {
-  createUser: 'atlan.user.create',
   createConnection: 'atlan.connection.create',
   readConnection: 'atlan.connection.read',
   /** Listing and changing who administers / views a connection: its access policies. */
@@ -31,7 +30,7 @@ export interface ResourceTarget extends AuthorizationTarget {
   qualifiedName: string;
 }
 
-/** How the policy learns what it needs from storage; the provider wires it to core and the grant table. */
+/** How the policy learns what it needs from storage; the provider wires it to core's resources and personas. */
 export interface AccessFacts {
   levelOf(principalId: string, resourceId: string): Promise<GrantLevel | null>;
   personaPolicies(personaIds: readonly string[]): Promise<PersonaPolicy[]>;
@@ -67,20 +66,21 @@ export function buildPolicy(facts: AccessFacts): Policy {
     actor.principalKind === ATLAN_KINDS.user && check(actor, target);
 
   return {
-    [CoreActions.createServiceAccount]: { roles: ['$admin'] },
-    [CoreActions.listServiceAccounts]: { roles: ['$admin'] },
-    [CoreActions.readServiceAccount]: { roles: ['$admin'], self: true },
-    [CoreActions.updateServiceAccount]: { roles: ['$admin'] },
-    [CoreActions.deleteServiceAccount]: { roles: ['$admin'] },
-    [AtlanActions.createUser]: { roles: ['$admin'] },
+    // Users and API tokens alike: `$admin` users.
+    [Acts.createServiceAccount]: { roles: ['$admin'] },
+    [Acts.listServiceAccounts]: { roles: ['$admin'] },
+    [Acts.getServiceAccount]: { roles: ['$admin'], self: true },
+    [Acts.updateServiceAccount]: { roles: ['$admin'] },
+    [Acts.deleteServiceAccount]: { roles: ['$admin'] },
     // A user's bearer token: the user's own session, or the operator (who stands in for the login).
-    [CoreActions.createAccessToken]: { self: true },
-    [CoreActions.readToken]: { roles: ['$admin'], self: true },
-    [CoreActions.revokeToken]: { roles: ['$admin'], self: true },
-    [CoreActions.listPermissions]: { anyPrincipal: true },
-    [CoreActions.listPersonas]: { anyPrincipal: true },
-    [CoreActions.createPersona]: { roles: ['$admin'] },
-    [CoreActions.subscribeEvents]: { roles: ['$admin'], self: true },
+    [Acts.createAccessToken]: { self: true },
+    [Acts.readTokens]: { roles: ['$admin'], self: true },
+    [Acts.revokeToken]: { roles: ['$admin'], self: true },
+    [Acts.revokeAllTokens]: { roles: ['$admin'], self: true },
+    [Acts.listPermissions]: { anyPrincipal: true },
+    [Acts.listPersonas]: { anyPrincipal: true },
+    [Acts.createPersona]: { roles: ['$admin'] },
+    [Acts.subscribeEvents]: { roles: ['$admin'], self: true },
 
     // Admin users and every API token create connections; the creator becomes the connection's admin.
     [AtlanActions.createConnection]: { roles: ['$admin'], check: async (actor) => actor.principalKind === ATLAN_KINDS.apiToken },

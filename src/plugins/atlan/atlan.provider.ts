@@ -1,12 +1,11 @@
-import { badInput, CoreActions, notFound, type CoreServices } from '../../core';
+import type { CoreServices } from '../../core';
 import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
-import { ApiTokens, readFields } from './api-tokens';
-import { ATLAN_KINDS, ATLAN_ROLES, AtlanActions, buildPolicy } from './atlan.policy';
-import { Resources } from './resources';
+import { ATLAN_ROLES, buildPolicy, type GrantLevel } from './atlan.policy';
 import { atlanRoutes } from './atlan.routes';
+import { AtlanResources, AtlanService } from './atlan.service';
 
 /**
- * Atlan: API tokens are actors of their own (a `service_account` of kind `api_token` whose one
+ * Atlan: API tokens are actors of their own (a principal of kind `api_token` whose one
  * `access_token` is the token), users hold short-lived bearer tokens, personas carry policies, and
  * connections and query collections carry admin / editor / viewer grants. See README.md here.
  */
@@ -18,77 +17,23 @@ export const atlanManifest: ProviderManifest = {
 };
 
 export const createAtlanProvider: ProviderFactory = defineProvider(atlanManifest, (core: CoreServices): ProviderPlugin => {
-  let resources: Resources | undefined;
-  const facts = {
-    levelOf: (principalId: string, resourceId: string) => resources!.levelOf(principalId, resourceId),
-    personaPolicies: (personaIds: readonly string[]) => resources!.personaPolicies(personaIds),
-  };
+  let services: { atlan: AtlanService; resources: AtlanResources } | undefined;
+  const use = () => (services ??= { atlan: new AtlanService(core, plugin), resources: new AtlanResources(core, plugin) });
 
   const plugin: ProviderPlugin = {
     ...atlanManifest,
-    catalog: { roles: ATLAN_ROLES, permissions: [] },
-    policy: buildPolicy(facts),
+    catalog: { roles: ATLAN_ROLES, permissions: [], personas: true },
+    policy: buildPolicy({
+      levelOf: async (principalId, resourceId) => (await core.resources.levelOf(principalId, resourceId)) as GrantLevel | null,
+      personaPolicies: (personaIds) => core.catalog.personaPolicies(personaIds),
+    }),
 
-    init() {
-      resources = new Resources(core, plugin, (value) => core.credentials.resolve(value));
-    },
+    kindOf: (input) => use().atlan.kindOf(input),
+    createServiceAccount: (ctx, input) => use().atlan.createServiceAccount(ctx, input),
+    updateServiceAccount: (ctx, account, input) => use().atlan.updateServiceAccount(ctx, account, input),
+    createAccessToken: (ctx, owner, input, refreshToken) => use().atlan.createBearerToken(ctx, owner, input, refreshToken),
 
-    /** With `user` (and `role`): an Atlan user. Otherwise an API token, whose value is the secret. */
-    async createServiceAccount(ctx, input) {
-      if (input.user != null) {
-        const name = input.user.trim();
-        if (!name) throw badInput('user is required: the user name.', { field: 'user' });
-        if (input.personaQualifiedNames?.length || input.validitySeconds != null)
-          throw badInput('personaQualifiedNames and validitySeconds belong to API tokens; leave out `user` to create one.', { field: 'user' });
-        const [issued] = await core.principals.create(
-          ctx,
-          plugin,
-          [{ kind: ATLAN_KINDS.user, name, displayName: input.displayName ?? null, email: input.email ?? null, role: input.role ?? '$member', description: input.description ?? null }],
-          { action: AtlanActions.createUser },
-        );
-        return issued;
-      }
-      if (input.role != null || input.password != null) throw badInput('role and password belong to users: give `user` too.', { field: 'role' });
-      const fields = readFields(
-        { displayName: input.displayName, description: input.description ?? '', personaQualifiedNames: input.personaQualifiedNames ?? [] },
-        { descriptionRequired: false },
-      );
-      const { account, secret } = await new ApiTokens(core, plugin).create(ctx, fields, input.validitySeconds);
-      return { record: account, secret };
-    },
-
-    async updateServiceAccount(ctx, id, input) {
-      if (input.name != null || input.permissions != null) throw badInput('Atlan API tokens have a displayName, a description and personas to change.', { field: 'name' });
-      const current = await core.principals.find(id);
-      const fields = readFields(
-        {
-          displayName: input.displayName ?? current?.displayName ?? current?.name,
-          description: input.description ?? current?.description ?? '',
-          personaQualifiedNames: input.personaQualifiedNames ?? [],
-        },
-        { descriptionRequired: false },
-      );
-      return new ApiTokens(core, plugin).update(ctx, id, fields);
-    },
-
-    async deleteServiceAccount(ctx, id) {
-      return core.principals.delete(ctx, plugin, id);
-    },
-
-    /** A user's bearer token, for the user itself (or the operator, standing in for its login). */
-    async createAccessToken(ctx, input) {
-      if (input.refreshTokenId) throw badInput('Atlan has no refresh tokens: give serviceAccountId (a user).', { field: 'refreshTokenId' });
-      const ownerId = input.serviceAccountId ?? (ctx.actor?.kind === 'principal' ? ctx.actor.principalId : null);
-      const owner = ownerId ? await core.principals.find(ownerId) : null;
-      if (!owner || owner.provider !== plugin.id) throw notFound('Service account');
-      if (owner.kind !== ATLAN_KINDS.user)
-        throw badInput("An API token's value is issued once, when the token is created; create a new API token instead.", { field: 'serviceAccountId' });
-      return core.tokens.issueAccessToken(ctx, plugin, owner, { kind: 'bearer', name: input.name ?? null, action: CoreActions.createAccessToken });
-    },
-
-    routes(router, kit) {
-      atlanRoutes(router, kit, new ApiTokens(core, plugin), resources!);
-    },
+    routes: (kit) => atlanRoutes(kit, use().atlan, use().resources),
   };
   return plugin;
 });

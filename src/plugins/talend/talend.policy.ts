@@ -1,4 +1,4 @@
-import { CoreActions, type Actor, type AuthorizationTarget, type Policy } from '../../core';
+import { Acts, type Actor, type AuthorizationTarget, type Policy } from '../../core';
 
 /** Talend's permission ids and display names, as `GET /account/service-accounts/permissions` lists them. */
 export const TalendPermission = {
@@ -38,26 +38,14 @@ export const DEFAULT_AUDIENCE = 'https://api.talend.io';
 
 export const MAX_ACTIVE_PERSONAL_TOKENS = 5;
 
-/** Talend's own actions, next to the core ones the GraphQL face uses. */
+/** Talend's own act (a REST route only): the service-account token exchange. */
 export const TalendActions = {
-  createServiceAccount: 'talend.serviceAccount.create',
-  listServiceAccounts: 'talend.serviceAccount.list',
-  readServiceAccount: 'talend.serviceAccount.read',
-  updateServiceAccount: CoreActions.updateServiceAccount,
-  deleteServiceAccount: 'talend.serviceAccount.delete',
-  createUser: 'talend.user.create',
-  listUsers: 'talend.user.list',
-  readUser: 'talend.user.read',
-  updateUser: 'talend.user.update',
-  deleteUser: 'talend.user.delete',
   exchangeToken: 'talend.token.exchange',
-  createPersonalToken: CoreActions.createAccessToken,
-  listPersonalTokens: 'talend.personalToken.list',
-  deletePersonalToken: 'talend.personalToken.delete',
 } as const;
 
 const SA = TalendPermission.serviceAccountManagement;
 const USERS = TalendPermission.userManagement;
+const ALL_KINDS = [TalendKind.user, TalendKind.serviceAccount];
 
 /** The permission that manages principals of a kind: users need Users - Manage, service accounts Service Account - Manage. */
 export function managingPermission(kind: string): string | null {
@@ -67,42 +55,39 @@ export function managingPermission(kind: string): string | null {
 }
 
 /**
- * Who may do what. Talend's own actions need no database to decide; the core actions of the
- * GraphQL face that can target either kind (`serviceAccount(id)`, `revokeToken`, `node`) look the
- * target's kind up through `kindOf`, which core only calls outside its transactions.
+ * Who may do what: one entry per act, the same on both faces. Acting on a principal (or its
+ * tokens) needs the permission that manages the principal's kind, or being that principal;
+ * listing needs the permission of every kind listed. `kindOf` answers for a target the registry
+ * could not load (a missing token of a named user).
  */
 export function talendPolicy(kindOf: (principalId: string) => Promise<string | null>): Policy {
-  const managesTarget = async (actor: Actor, target: AuthorizationTarget | undefined) => {
-    if (!target?.ownerId) return false;
-    const kind = typeof target.ownerKind === 'string' ? target.ownerKind : await kindOf(target.ownerId);
+  const manages = (actor: Actor, kind: string | null | undefined) => {
     const permission = managingPermission(kind ?? '');
     return permission !== null && actor.permissions.has(permission);
   };
-  const managesSomething = (actor: Actor) => actor.permissions.has(SA) || actor.permissions.has(USERS);
+  const managesTarget = async (actor: Actor, target: AuthorizationTarget | undefined) => {
+    if (typeof target?.ownerKind === 'string') return manages(actor, target.ownerKind);
+    return target?.ownerId ? manages(actor, await kindOf(target.ownerId)) : false;
+  };
+  const managesKinds = (actor: Actor, target: AuthorizationTarget | undefined) => kindsOf(target).every((kind) => manages(actor, kind));
+  const kindsOf = (target: AuthorizationTarget | undefined) => (Array.isArray(target?.kinds) && target.kinds.length ? (target.kinds as string[]) : ALL_KINDS);
+  const needed = (kinds: readonly string[]) => `permission ${kinds.map((kind) => managingPermission(kind) ?? 'the operator').join(' and ')}`;
+  const describeTarget = (target: AuthorizationTarget | undefined) =>
+    typeof target?.ownerKind === 'string' ? needed([target.ownerKind]) : `permission ${SA} (service accounts) or ${USERS} (users)`;
+  const onTarget = { check: managesTarget, describe: describeTarget };
+  const principalOrManager = { self: true, ...onTarget };
   return {
-    [TalendActions.createServiceAccount]: { permissions: [SA] },
-    [TalendActions.listServiceAccounts]: { permissions: [SA] },
-    [TalendActions.readServiceAccount]: { permissions: [SA], self: true },
-    [TalendActions.updateServiceAccount]: { permissions: [SA] },
-    [TalendActions.deleteServiceAccount]: { permissions: [SA] },
-    [TalendActions.createUser]: { permissions: [USERS] },
-    [TalendActions.listUsers]: { permissions: [USERS] },
-    [TalendActions.readUser]: { permissions: [USERS], self: true },
-    [TalendActions.updateUser]: { permissions: [USERS] },
-    [TalendActions.deleteUser]: { permissions: [USERS] },
+    [Acts.createServiceAccount]: onTarget,
+    [Acts.listServiceAccounts]: { check: managesKinds, describe: (target) => needed(kindsOf(target)) },
+    [Acts.getServiceAccount]: principalOrManager,
+    [Acts.updateServiceAccount]: onTarget,
+    [Acts.deleteServiceAccount]: onTarget,
+    [Acts.createAccessToken]: { self: true },
+    [Acts.readTokens]: principalOrManager,
+    [Acts.revokeToken]: principalOrManager,
+    [Acts.revokeAllTokens]: principalOrManager,
+    [Acts.listPermissions]: { anyPrincipal: true },
+    [Acts.subscribeEvents]: principalOrManager,
     [TalendActions.exchangeToken]: { self: true },
-    [TalendActions.createPersonalToken]: { self: true },
-    [TalendActions.listPersonalTokens]: { permissions: [USERS], self: true },
-    [TalendActions.deletePersonalToken]: { permissions: [USERS], self: true },
-    // The GraphQL face's core actions.
-    [CoreActions.listServiceAccounts]: { check: managesSomething },
-    [CoreActions.readServiceAccount]: { self: true, check: managesTarget },
-    // Coarse on purpose: core asks inside its delete transaction; the plugin's hook has already
-    // required deleteServiceAccount or deleteUser for the target's kind.
-    [CoreActions.deleteServiceAccount]: { check: managesSomething },
-    [CoreActions.readToken]: { self: true, check: managesTarget },
-    [CoreActions.revokeToken]: { self: true, check: managesTarget },
-    [CoreActions.listPermissions]: { anyPrincipal: true },
-    [CoreActions.subscribeEvents]: { self: true, check: managesTarget },
   };
 }

@@ -1,14 +1,6 @@
-import { badInput, notFound, type CoreServices } from '../../core';
+import { badInput, type CoreServices } from '../../core';
 import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
-import {
-  SERVICE_ACCOUNT_TOKEN_SECONDS,
-  TALEND_PERMISSIONS,
-  TalendLifespan,
-  talendPolicy,
-  TOKEN_ISSUER,
-  TOKEN_TYPE,
-  type TalendKindValue,
-} from './talend.policy';
+import { SERVICE_ACCOUNT_TOKEN_SECONDS, TALEND_PERMISSIONS, TalendKind, TalendLifespan, talendPolicy, TOKEN_ISSUER, TOKEN_TYPE } from './talend.policy';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
 
@@ -32,8 +24,8 @@ export const createTalendProvider: ProviderFactory = defineProvider(talendManife
   const talend = () => (service ??= new TalendService(core, plugin));
   const plugin: ProviderPlugin = {
     ...talendManifest,
-    catalog: { permissions: TALEND_PERMISSIONS },
-    policy: talendPolicy((id) => talend().kindOf(id)),
+    catalog: { permissions: TALEND_PERMISSIONS, kinds: [TalendKind.user, TalendKind.serviceAccount] },
+    policy: talendPolicy(async (id) => (await core.principals.find(id))?.kind ?? null),
 
     init() {
       // The gateway accepts the tokens this plugin signs as bearer credentials; the jti row makes
@@ -41,21 +33,19 @@ export const createTalendProvider: ProviderFactory = defineProvider(talendManife
       core.credentials.acceptSignedTokens({ issuer: TOKEN_ISSUER, type: TOKEN_TYPE });
     },
 
+    kindOf: (input) => talend().kindOf(input),
     createServiceAccount: (ctx, input) => talend().createAccount(ctx, input),
-    deleteServiceAccount: (ctx, id) => talend().deleteAccount(ctx, id),
-    async updateServiceAccount(ctx, id, input) {
+    updateServiceAccount(ctx, account, input) {
       if (input.displayName != null || input.description != null || input.personaQualifiedNames != null)
         throw badInput('Talend accounts have a name and permissions to change.', { field: 'displayName' });
-      const kind = await talend().kindOf(id);
-      if (!kind) throw notFound('Service account');
-      const { account } = await talend().updateAccount(ctx, id, kind as TalendKindValue, { name: input.name ?? undefined, permissions: input.permissions ?? undefined });
-      return account;
+      return talend().updateAccount(ctx, account, { name: input.name, permissions: input.permissions });
     },
-    createAccessToken: (ctx, input) => talend().createPersonalToken(ctx, input),
+    createAccessToken(ctx, owner, input, refreshToken) {
+      if (refreshToken || input.refreshTokenId) throw badInput('Talend has no refresh tokens: a personal access token is created for a user directly.', { field: 'refreshTokenId' });
+      return talend().createPersonalToken(ctx, owner, input);
+    },
 
-    routes(router, kit) {
-      registerTalendRoutes(router, kit, talend());
-    },
+    routes: (kit) => registerTalendRoutes(kit, talend()),
   };
   return plugin;
 });

@@ -1,162 +1,152 @@
-import type { NextFunction, Request, Response, Router } from 'express';
-import { badInput, conflict, GatewayError, isGatewayError, unauthenticated, type RequestContext } from '../../core';
-import type { AccessTokenEntity } from '../../entities';
-import type { RouteKit } from '../provider';
-import { TalendKind } from './talend.policy';
-import type { TalendAccount, TalendService } from './talend.service';
+import { badInput, type RequestContext } from '../../core';
+import type { AccessTokenEntity, PrincipalEntity } from '../../entities';
+import type { RouteKit, RouteRequest } from '../route-kit';
+import { personalTokenBody, serviceAccountBody, talendErrors, talendTokenErrors, userBody } from './talend.mapper';
+import { TalendKind, TalendTokenKind } from './talend.policy';
+import type { TalendService } from './talend.service';
 
 const SERVICE_ACCOUNTS = '/account/service-accounts';
 const PERSONAL_TOKENS = '/account/personal-access-tokens';
 const USERS = '/account/users';
-const TOKEN = '/security/oauth/token';
 
-/** Talend's service-account body: `{id, name, permissions, createdDate, lastModifiedDate}`. */
-export function serviceAccountBody({ account, permissions }: TalendAccount) {
-  return {
-    id: account.clientId ?? account.id,
-    name: account.name,
-    permissions,
-    createdDate: account.createdAt.toISOString(),
-    lastModifiedDate: account.updatedAt.toISOString(),
-  };
-}
+const SERVICE_ACCOUNT = { kind: TalendKind.serviceAccount, label: 'Service account' };
+const USER = { kind: TalendKind.user, label: 'User' };
+const PERSONAL = { kind: TalendTokenKind.personal, label: 'Personal access token', status: 'ACTIVE' as const };
 
-function userBody({ account, permissions }: TalendAccount) {
-  return { id: account.id, name: account.name, permissions, createdDate: account.createdAt.toISOString() };
-}
+/** Talend's REST face: each route calls the act GraphQL calls, with the same caller the same outcome. */
+export function registerTalendRoutes(kit: RouteKit, talend: TalendService): void {
+  const { acts } = kit;
+  const options = { errors: talendErrors };
+  const param = (req: RouteRequest, name: string) => String(req.params[name]);
 
-function personalTokenBody(token: AccessTokenEntity) {
-  return {
-    id: token.id,
-    userId: token.ownerId,
-    name: token.name,
-    createdDate: token.createdAt.toISOString(),
-    lastUsedDate: token.lastUsedAt ? token.lastUsedAt.toISOString() : null,
-    expirationDate: token.expiresAt ? token.expiresAt.toISOString() : null,
-  };
-}
-
-/** Every failure as JSON `{status, error, message}`: typed errors as they are, anything else masked. */
-function sendError(res: Response, error: unknown): void {
-  let failure: GatewayError;
-  if (isGatewayError(error)) failure = error;
-  else if ((error as { code?: string })?.code === '23505') failure = conflict('That name or id is already taken.');
-  else {
-    res.status(500).json({ status: 500, error: 'internal_error', message: 'Internal server error' });
-    return;
-  }
-  const { error: oauthError, ...details } = failure.details ?? {};
-  const status = failure.httpStatus;
-  if (status === 401) res.set('www-authenticate', 'Bearer realm="keygate"');
-  res.status(status).json({ status, error: typeof oauthError === 'string' ? oauthError : failure.code.toLowerCase(), message: failure.message, ...details });
-}
-
-type Handler = (req: Request, res: Response, ctx: RequestContext) => Promise<void>;
-
-/** The vendor's REST face, over the same TalendService the GraphQL hooks call. */
-export function registerTalendRoutes(router: Router, kit: RouteKit, talend: TalendService): void {
-  const authenticated = (handler: Handler) => async (req: Request, res: Response) => {
-    try {
-      const ctx = await kit.context(req);
-      if (!ctx.actor) throw unauthenticated();
-      await handler(req, res, ctx);
-    } catch (error) {
-      sendError(res, error);
+  const list = async (ctx: RequestContext, kind: string, body: (a: PrincipalEntity, p: string[]) => object) => {
+    const accounts: PrincipalEntity[] = [];
+    for (let after: string | null = null; ; ) {
+      const page = await acts.listServiceAccounts(ctx, { kinds: [kind], first: 100, after });
+      accounts.push(...page.nodes);
+      if (!page.hasNextPage) break;
+      after = page.endCursor;
     }
+    const permissions = await talend.permissionsOfMany(accounts.map((a) => a.id));
+    return { body: accounts.map((a) => body(a, permissions.get(a.id) ?? [])) };
   };
-  const body = (req: Request): Record<string, unknown> => (req.body && typeof req.body === 'object' && !Array.isArray(req.body) ? req.body : {});
-  const param = (req: Request, name: string) => String(req.params[name]);
+  const personalTokens = async (ctx: RequestContext, userId: string) => {
+    const { tokens } = await acts.listTokens(ctx, userId, { type: 'access', kind: TalendTokenKind.personal, status: 'ACTIVE' }, USER);
+    return { body: (tokens as AccessTokenEntity[]).map(personalTokenBody) };
+  };
 
-  // Service accounts. `/permissions` comes before `/:id`: Express matches in order.
-  router.get(`${SERVICE_ACCOUNTS}/permissions`, authenticated(async (_req, res, ctx) => {
-    res.json((await talend.permissionCatalog(ctx)).map((p) => ({ id: p.code, name: p.name })));
-  }));
-  router.post(SERVICE_ACCOUNTS, authenticated(async (req, res, ctx) => {
-    const { name, permissions } = body(req);
-    if (name === undefined || name === null) throw badInput('name is required.', { field: 'name' });
-    const issued = await talend.createAccount(ctx, { name: name as string, permissions: (permissions ?? []) as string[] });
-    const created = { account: issued.record, permissions: await talend.permissionsOf(issued.record.id) };
-    res.status(201).set('cache-control', 'no-store').json({ ...serviceAccountBody(created), secret: issued.secret });
-  }));
-  router.get(SERVICE_ACCOUNTS, authenticated(async (_req, res, ctx) => {
-    res.json((await talend.listAccounts(ctx, TalendKind.serviceAccount)).map(serviceAccountBody));
-  }));
-  router.get(`${SERVICE_ACCOUNTS}/:id`, authenticated(async (req, res, ctx) => {
-    res.json(serviceAccountBody(await talend.getAccount(ctx, param(req, 'id'), TalendKind.serviceAccount)));
-  }));
-  router.put(`${SERVICE_ACCOUNTS}/:id`, authenticated(async (req, res, ctx) => {
-    const { name, permissions } = body(req);
-    res.json(serviceAccountBody(await talend.updateAccount(ctx, param(req, 'id'), TalendKind.serviceAccount, { name, permissions })));
-  }));
-  router.delete(`${SERVICE_ACCOUNTS}/:id`, authenticated(async (req, res, ctx) => {
-    await talend.deleteAccount(ctx, param(req, 'id'), TalendKind.serviceAccount);
-    res.status(204).end();
-  }));
+  // `/permissions` comes before `/:id`: Express matches in order.
+  kit.route('GET', `${SERVICE_ACCOUNTS}/permissions`, async ({ ctx }) => ({ body: (await acts.listPermissions(ctx, 'talend')).map((p) => ({ id: p.code, name: p.name })) }), { ...options, summary: 'List grantable permissions' });
+  kit.route(
+    'POST',
+    SERVICE_ACCOUNTS,
+    async ({ ctx, body }) => {
+      if (body.name === undefined || body.name === null) throw badInput('name is required.', { field: 'name' });
+      const issued = await acts.createServiceAccount(ctx, 'talend', { name: body.name as string, permissions: (body.permissions ?? []) as string[] });
+      return { status: 201, body: { ...serviceAccountBody(issued.record, await talend.permissionsOf(issued.record.id)), secret: issued.secret } };
+    },
+    { ...options, secret: true, summary: 'Create a service account (its secret shown once)' },
+  );
+  kit.route('GET', SERVICE_ACCOUNTS, ({ ctx }) => list(ctx, TalendKind.serviceAccount, serviceAccountBody), { ...options, summary: 'List service accounts' });
+  kit.route(
+    'GET',
+    `${SERVICE_ACCOUNTS}/:id`,
+    async (req) => {
+      const account = await acts.getServiceAccount(req.ctx, param(req, 'id'), SERVICE_ACCOUNT);
+      return { body: serviceAccountBody(account, await talend.permissionsOf(account.id)) };
+    },
+    { ...options, summary: 'Read a service account' },
+  );
+  kit.route(
+    'PUT',
+    `${SERVICE_ACCOUNTS}/:id`,
+    async (req) => {
+      const account = await acts.updateServiceAccount(req.ctx, param(req, 'id'), { name: req.body.name as string, permissions: req.body.permissions as string[] }, SERVICE_ACCOUNT);
+      return { body: serviceAccountBody(account, await talend.permissionsOf(account.id)) };
+    },
+    { ...options, summary: 'Change a service account' },
+  );
+  kit.route(
+    'DELETE',
+    `${SERVICE_ACCOUNTS}/:id`,
+    async (req) => {
+      await acts.deleteServiceAccount(req.ctx, param(req, 'id'), SERVICE_ACCOUNT);
+      return { status: 204 };
+    },
+    { ...options, summary: 'Delete a service account (and revoke its tokens)' },
+  );
 
-  // The service-account token exchange: HTTP Basic, not a bearer token.
-  router.post(TOKEN, async (req, res) => {
-    try {
-      const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const token = await talend.exchange(kit.origin(req), address, req.headers.authorization, body(req));
-      res.set({ 'cache-control': 'no-store', pragma: 'no-cache' }).json(token);
-    } catch (error) {
-      if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') {
-        res.status(401).set('www-authenticate', 'Basic realm="keygate", charset="UTF-8"').json({
-          status: 401,
-          error: 'invalid_client',
-          message: 'Client authentication failed: send Authorization: Basic base64(id:secret) of a service account.',
-        });
-        return;
-      }
-      sendError(res, error);
-    }
-  });
+  kit.route(
+    'POST',
+    '/security/oauth/token',
+    async ({ ctx, headers, body }) => ({ body: await talend.exchange(ctx, headers.authorization, body) }),
+    { errors: talendTokenErrors, auth: 'none', secret: true, summary: 'Exchange a service account id:secret for a token' },
+  );
 
-  // Personal access tokens: the caller's own.
-  router.post(PERSONAL_TOKENS, authenticated(async (req, res, ctx) => {
-    const { name, userId } = body(req);
-    const issued = await talend.createPersonalToken(ctx, {
-      name: name === undefined ? undefined : (name as string),
-      serviceAccountId: typeof userId === 'string' ? userId : undefined,
-    });
-    res.status(201).set('cache-control', 'no-store').json({ ...personalTokenBody(issued.record), token: issued.secret });
-  }));
-  router.get(PERSONAL_TOKENS, authenticated(async (_req, res, ctx) => {
-    if (ctx.actor!.principalKind !== TalendKind.user) throw badInput('Only Talend users have personal access tokens; an administrator lists a user\'s at /account/users/{userId}/personal-access-tokens.');
-    res.json((await talend.listPersonalTokens(ctx, ctx.actor!.principalId)).map(personalTokenBody));
-  }));
-  router.delete(`${PERSONAL_TOKENS}/:tokenId`, authenticated(async (req, res, ctx) => {
-    await talend.deletePersonalToken(ctx, param(req, 'tokenId'));
-    res.status(204).end();
-  }));
+  kit.route(
+    'POST',
+    PERSONAL_TOKENS,
+    async ({ ctx, body }) => {
+      const issued = await acts.createAccessToken(ctx, { name: body.name === undefined ? undefined : (body.name as string), serviceAccountId: typeof body.userId === 'string' ? body.userId : undefined });
+      return { status: 201, body: { ...personalTokenBody(issued.record), token: issued.secret } };
+    },
+    { ...options, secret: true, summary: 'Create an own personal access token (shown once)' },
+  );
+  kit.route(
+    'GET',
+    PERSONAL_TOKENS,
+    async ({ ctx }) => {
+      if (ctx.actor!.principalKind !== TalendKind.user) throw badInput("Only Talend users have personal access tokens; an administrator lists a user's at /account/users/{userId}/personal-access-tokens.");
+      return personalTokens(ctx, ctx.actor!.principalId);
+    },
+    { ...options, summary: 'List own personal access tokens' },
+  );
+  kit.route(
+    'DELETE',
+    `${PERSONAL_TOKENS}/:tokenId`,
+    async (req) => {
+      await acts.revokeToken(req.ctx, param(req, 'tokenId'), PERSONAL);
+      return { status: 204 };
+    },
+    { ...options, summary: 'Delete a personal access token' },
+  );
 
-  // Users and their personal access tokens, for administrators with Users - Manage.
-  router.get(USERS, authenticated(async (_req, res, ctx) => {
-    res.json((await talend.listAccounts(ctx, TalendKind.user)).map(userBody));
-  }));
-  router.get(`${USERS}/:userId`, authenticated(async (req, res, ctx) => {
-    res.json(userBody(await talend.getAccount(ctx, param(req, 'userId'), TalendKind.user)));
-  }));
-  router.put(`${USERS}/:userId`, authenticated(async (req, res, ctx) => {
-    const { name, permissions } = body(req);
-    res.json(userBody(await talend.updateAccount(ctx, param(req, 'userId'), TalendKind.user, { name, permissions })));
-  }));
-  router.get(`${USERS}/:userId/personal-access-tokens`, authenticated(async (req, res, ctx) => {
-    res.json((await talend.listPersonalTokens(ctx, param(req, 'userId'))).map(personalTokenBody));
-  }));
-  router.delete(`${USERS}/:userId/personal-access-tokens`, authenticated(async (req, res, ctx) => {
-    const deleted = await talend.deleteAllPersonalTokens(ctx, param(req, 'userId'));
-    res.json({ deleted: deleted.length, ids: deleted });
-  }));
-  router.delete(`${USERS}/:userId/personal-access-tokens/:tokenId`, authenticated(async (req, res, ctx) => {
-    await talend.deletePersonalToken(ctx, param(req, 'tokenId'), param(req, 'userId'));
-    res.status(204).end();
-  }));
-
-  // A malformed body on these paths answers in the same shape as every other error here.
-  router.use([SERVICE_ACCOUNTS, PERSONAL_TOKENS, USERS, TOKEN], (error: { status?: number; type?: string }, _req: Request, res: Response, next: NextFunction) => {
-    if (error?.type === 'entity.parse.failed') return void res.status(400).json({ status: 400, error: 'bad_request', message: 'Request body is not valid JSON.' });
-    if (error?.type === 'entity.too.large') return void res.status(413).json({ status: 413, error: 'payload_too_large', message: 'Request body is too large.' });
-    next(error);
-  });
+  kit.route('GET', USERS, ({ ctx }) => list(ctx, TalendKind.user, userBody), { ...options, summary: 'List users' });
+  kit.route(
+    'GET',
+    `${USERS}/:userId`,
+    async (req) => {
+      const account = await acts.getServiceAccount(req.ctx, param(req, 'userId'), USER);
+      return { body: userBody(account, await talend.permissionsOf(account.id)) };
+    },
+    { ...options, summary: 'Read a user' },
+  );
+  kit.route(
+    'PUT',
+    `${USERS}/:userId`,
+    async (req) => {
+      const account = await acts.updateServiceAccount(req.ctx, param(req, 'userId'), { name: req.body.name as string, permissions: req.body.permissions as string[] }, USER);
+      return { body: userBody(account, await talend.permissionsOf(account.id)) };
+    },
+    { ...options, summary: 'Change a user' },
+  );
+  kit.route('GET', `${USERS}/:userId/personal-access-tokens`, (req) => personalTokens(req.ctx, param(req, 'userId')), { ...options, summary: "List a user's personal access tokens" });
+  kit.route(
+    'DELETE',
+    `${USERS}/:userId/personal-access-tokens`,
+    async (req) => {
+      const { revokedIds } = await acts.revokeAllTokens(req.ctx, { id: param(req, 'userId') }, USER);
+      return { body: { deleted: revokedIds.length, ids: revokedIds } };
+    },
+    { ...options, summary: "Delete all of a user's personal access tokens" },
+  );
+  kit.route(
+    'DELETE',
+    `${USERS}/:userId/personal-access-tokens/:tokenId`,
+    async (req) => {
+      await acts.revokeToken(req.ctx, param(req, 'tokenId'), { ...PERSONAL, ownerId: param(req, 'userId') });
+      return { status: 204 };
+    },
+    { ...options, summary: "Delete one of a user's personal access tokens" },
+  );
 }

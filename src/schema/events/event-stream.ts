@@ -1,4 +1,4 @@
-import { badInput, CoreActions, isAllowed, parseBigintId, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
+import { Acts, badInput, isAllowed, parseBigintId, TOKEN_EVENT_KINDS, type Actor, type TokenEvent } from '../../core';
 import type { GraphQLContext } from '../context';
 
 export interface StreamFilter {
@@ -9,10 +9,10 @@ export interface StreamFilter {
 
 /** Who may see an event: the operator, the provider's administrators, and the account it concerns. */
 async function maySee(ctx: GraphQLContext, actor: Actor, event: TokenEvent): Promise<boolean> {
-  if (!ctx.providers.has(event.provider)) return false;
-  const provider = ctx.providers.get(event.provider);
+  if (!ctx.registry.has(event.provider)) return false;
+  const provider = ctx.registry.get(event.provider);
   const target = { ownerId: event.serviceAccountId };
-  return (await isAllowed(actor, provider, CoreActions.subscribeEvents, target)) || (await isAllowed(actor, provider, CoreActions.readServiceAccount, target));
+  return (await isAllowed(actor, provider, Acts.subscribeEvents, target)) || (await isAllowed(actor, provider, Acts.getServiceAccount, target));
 }
 
 function matches(event: TokenEvent, filter: StreamFilter): boolean {
@@ -23,7 +23,7 @@ function matches(event: TokenEvent, filter: StreamFilter): boolean {
 }
 
 export function validateStreamArgs(ctx: GraphQLContext, filter: StreamFilter, after?: string | null): void {
-  if (filter.provider) ctx.providers.get(filter.provider);
+  if (filter.provider) ctx.registry.get(filter.provider);
   const unknown = (filter.kinds ?? []).filter((k) => !TOKEN_EVENT_KINDS.includes(k as never));
   if (unknown.length) throw badInput(`Unknown event kind(s): ${unknown.join(', ')}. Known: ${TOKEN_EVENT_KINDS.join(', ')}.`, { field: 'kinds' });
   if (after != null && parseBigintId(after) === null) throw badInput('`after` is a cursor from a previous event.', { field: 'after' });

@@ -47,9 +47,7 @@ export class ImportResolver {
     @Ctx() ctx: GraphQLContext,
   ): Promise<ImportServiceAccountsPayload> {
     if (csv.length > MAX_CSV_BYTES) throw badInput(`The CSV is larger than ${MAX_CSV_BYTES} bytes; split it.`, { field: 'csv' });
-    const plugin = ctx.providers.get(provider);
-    if (!plugin.importServiceAccounts) throw badInput(`${plugin.displayName} has no CSV import.`, { field: 'provider' });
-    const result = await plugin.importServiceAccounts(ctx, csv, confirm);
+    const result = await ctx.registry.importServiceAccounts(ctx, provider, csv, confirm);
     return { ...result, serviceAccounts: result.created.map(ServiceAccount.from) };
   }
 }

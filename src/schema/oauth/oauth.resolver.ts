@@ -1,6 +1,6 @@
 import { Length, Max, Min } from 'class-validator';
 import { Arg, Authorized, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
-import { badInput } from '../../core';
+import { PrincipalKind } from '../../core';
 import type { PrincipalEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 import { ServiceAccount } from '../service-account/service-account.type';
@@ -79,41 +79,32 @@ function clientOf(account: PrincipalEntity): OAuthClient {
   return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account) };
 }
 
-function providerWith(ctx: GraphQLContext, hook: 'createOAuthClient' | 'rotateSigningKey' | 'regenerateOAuthClientSecret' | 'revokeOAuthClientTokens') {
-  const [plugin] = ctx.providers.withHook(hook);
-  if (!plugin) throw badInput('No registered provider offers OAuth clients.');
-  return plugin;
-}
-
 @Resolver()
 export class OAuthResolver {
   @Authorized()
   @Mutation(() => CreateOAuthClientPayload)
   async createOAuthClient(@Arg('input') input: CreateOAuthClientInput, @Ctx() ctx: GraphQLContext): Promise<CreateOAuthClientPayload> {
-    const issued = await providerWith(ctx, 'createOAuthClient').createOAuthClient!(ctx, input);
-    return {
-      client: { id: issued.id, clientId: issued.clientId, name: issued.name, role: issued.role, serviceAccount: ServiceAccount.from(issued.serviceAccount) },
-      clientSecret: issued.clientSecret,
-    };
+    const { client, clientSecret } = await ctx.registry.createOAuthClient(ctx, input);
+    return { client: clientOf(client), clientSecret };
   }
 
   @Authorized()
   @Mutation(() => RegenerateOAuthClientSecretPayload)
   async regenerateOAuthClientSecret(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RegenerateOAuthClientSecretPayload> {
-    const { client, clientSecret } = await providerWith(ctx, 'regenerateOAuthClientSecret').regenerateOAuthClientSecret!(ctx, clientId);
+    const { client, clientSecret } = await ctx.registry.regenerateOAuthClientSecret(ctx, clientId);
     return { client: clientOf(client), clientSecret };
   }
 
   @Authorized()
   @Mutation(() => RevokeOAuthClientTokensPayload, { description: 'Revokes every token an OAuth client holds; the client stays.' })
   async revokeOAuthClientTokens(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeOAuthClientTokensPayload> {
-    const { client, revokedIds } = await providerWith(ctx, 'revokeOAuthClientTokens').revokeOAuthClientTokens!(ctx, clientId);
-    return { client: clientOf(client), revokedIds };
+    const { owner, revokedIds } = await ctx.registry.revokeAllTokens(ctx, { clientId }, { kind: PrincipalKind.oauthClient, label: 'OAuth client' });
+    return { client: clientOf(owner), revokedIds };
   }
 
   @Authorized()
   @Mutation(() => RotateSigningKeyPayload)
   async rotateSigningKey(@Ctx() ctx: GraphQLContext): Promise<RotateSigningKeyPayload> {
-    return providerWith(ctx, 'rotateSigningKey').rotateSigningKey!(ctx);
+    return ctx.registry.rotateSigningKey(ctx);
   }
 }

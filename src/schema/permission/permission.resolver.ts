@@ -8,6 +8,6 @@ export class PermissionResolver {
   @Authorized()
   @Query(() => [Permission], { description: "The provider's grantable permissions." })
   async permissions(@Arg('provider', () => Provider) provider: string, @Ctx() ctx: GraphQLContext): Promise<Permission[]> {
-    return (await ctx.core.catalog.permissions(ctx, ctx.providers.get(provider))).map(Permission.from);
+    return (await ctx.registry.listPermissions(ctx, provider)).map(Permission.from);
   }
 }

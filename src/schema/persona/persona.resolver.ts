@@ -1,6 +1,5 @@
 import { ArrayMaxSize, IsOptional, Length } from 'class-validator';
 import { Arg, Args, Authorized, Ctx, Field, InputType, Mutation, Query, Resolver } from 'type-graphql';
-import { badInput } from '../../core';
 import type { GraphQLContext } from '../context';
 import { toConnection } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
@@ -20,7 +19,7 @@ export class PersonaPolicyInput {
 
 @InputType()
 export class CreatePersonaInput {
-  @Field(() => Provider, { nullable: true, description: "Defaults to the caller's provider." })
+  @Field(() => Provider, { nullable: true, description: "Defaults to the caller's provider (for the operator, the provider that keeps personas)." })
   @IsOptional()
   provider?: string;
 
@@ -44,16 +43,13 @@ export class PersonaResolver {
   @Authorized()
   @Query(() => PersonaConnection)
   async personas(@Args() { first, after }: PaginationArgs, @Ctx() ctx: GraphQLContext) {
-    const page = await ctx.core.catalog.personas(ctx, ctx.providers.all(), { first, after });
+    const page = await ctx.registry.listPersonas(ctx, { first, after });
     return toConnection(page, Persona.from);
   }
 
   @Authorized()
   @Mutation(() => Persona)
   async createPersona(@Arg('input') input: CreatePersonaInput, @Ctx() ctx: GraphQLContext): Promise<Persona> {
-    const providerId = input.provider ?? (ctx.actor?.kind === 'principal' ? ctx.actor.provider : undefined);
-    if (!providerId) throw badInput('Say which provider the persona belongs to.', { field: 'provider' });
-    const persona = await ctx.core.catalog.createPersona(ctx, ctx.providers.get(providerId), input);
-    return Persona.from(persona);
+    return Persona.from(await ctx.registry.createPersona(ctx, input.provider, input));
   }
 }

@@ -1,28 +1,13 @@
 import { OPERATOR_TOKEN } from '../../support/gateway';
 import { expectOk, graphql, type GraphQLResponse } from '../../support/graphql';
 import { ALATION_ROLES } from '../../../src/plugins/alation/alation.policy';
+import { rest as sharedRest, type RestResponse } from '../../support/rest';
 
-export interface RestResponse {
-  status: number;
-  body: any;
-  raw: string;
-}
+export type { RestResponse } from '../../support/rest';
 
 /** A POST to one of Alation's REST routes, JSON body, the way `requests.post(url, json=...)` sends it. */
-export async function rest(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<RestResponse> {
-  const response = await fetch(url + path, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const raw = await response.text();
-  let parsed: unknown = null;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    // keep raw
-  }
-  return { status: response.status, body: parsed, raw };
+export function rest(url: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<RestResponse> {
+  return sharedRest(url, 'POST', path, { ...(typeof body === 'string' ? { rawBody: body } : { body }), headers });
 }
 
 /** `2022-11-15T21:52:48.116496Z`: ISO-8601 UTC, microseconds, `Z`. */

@@ -101,7 +101,7 @@ test('only a Server Admin or the operator rotates', async () => {
   const adminClient = await createOAuthClient(t.url, 'SERVER_ADMIN');
   const byClient = await rotate(await clientToken(t.url, adminClient));
   expect(byClient.kid).not.toBe(byUser.kid);
-  const [row] = await t.gateway.db.dataSource.query("SELECT actor, outcome FROM audit_event WHERE action = 'alation.signingKey.rotate' AND target = $1", [byClient.kid]);
+  const [row] = await t.gateway.db.dataSource.query("SELECT actor, outcome FROM audit_event WHERE action = 'signingKey.rotate' AND target = $1", [byClient.kid]);
   expect(row).toEqual({ actor: `alation:${adminClient.id}`, outcome: 'success' });
 });
 

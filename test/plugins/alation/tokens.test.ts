@@ -200,7 +200,7 @@ describe('REST edge', () => {
     const viewer = await signedInUser(t.url, 'edge-viewer@example.com', 'VIEWER');
     const forbidden = await rest(t.url, '/keygate/alation/revokeUserTokens/', { user_id: user.userId }, { TOKEN: viewer.token });
     expect(forbidden.status).toBe(403);
-    expect(forbidden.body).toEqual({ detail: expect.stringContaining('alation.revokeOthersTokens'), code: '403000' });
+    expect(forbidden.body).toEqual({ detail: expect.stringContaining('token.revokeAll'), code: '403000' });
     expect(await rest(t.url, '/keygate/alation/listRefreshTokens/', { user_id: 999999 }, { TOKEN: viewer.token })).toMatchObject({ status: 404, body: { code: '404000' } });
   });
 });

@@ -1,40 +1,18 @@
 import { createAtlanProvider } from '../../../src/plugins/atlan/atlan.provider';
 import { startTestGateway, OPERATOR_TOKEN, type TestGateway, type TestGatewayOptions } from '../../support/gateway';
 import { expectOk, graphql } from '../../support/graphql';
+import { rest as sharedRest } from '../../support/rest';
 
 /** One gateway per file, running the Atlan provider alone. */
 export function startAtlanGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
   return startTestGateway({ providers: [createAtlanProvider], ...options });
 }
 
-export interface RestResponse {
-  status: number;
-  body: any;
-  raw: string;
-}
+export type { RestResponse } from '../../support/rest';
 
-/** A REST call the way an Atlan script sends it: JSON, `Authorization: Bearer …`. */
-export async function rest(
-  url: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {},
-): Promise<RestResponse> {
-  const headers: Record<string, string> = {};
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.rawBody !== undefined) body = options.rawBody;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['content-type'] = options.contentType ?? 'application/json';
-  const response = await fetch(`${url}${path}`, { method, headers, body });
-  const raw = await response.text();
-  let parsed: unknown = undefined;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    // keep raw
-  }
-  return { status: response.status, body: parsed, raw };
+/** A REST call the way an Atlan script sends it: JSON, `Authorization: Bearer …` (the shared helper). */
+export function rest(url: string, method: string, path: string, options: { token?: string; body?: unknown; rawBody?: string; contentType?: string } = {}) {
+  return sharedRest(url, method, path, options);
 }
 
 export const filterQuery = (filter: Record<string, unknown>, extra = '') =>

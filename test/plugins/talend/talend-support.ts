@@ -2,6 +2,7 @@ import { createTalendProvider } from '../../../src/plugins/talend/talend.provide
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../../support/gateway';
 import { expectOk, graphql } from '../../support/graphql';
 import type { GatewayConfig } from '../../../src/config';
+import { rest as sharedRest, type RestResponse as SharedRestResponse } from '../../support/rest';
 
 export { OPERATOR_TOKEN };
 
@@ -10,35 +11,17 @@ export function startTalendGateway(config: Partial<GatewayConfig> = {}): Promise
   return startTestGateway({ providers: [createTalendProvider], config });
 }
 
-export interface RestResponse {
-  status: number;
-  body: any;
-  text: string;
-  headers: Headers;
-}
+export type RestResponse = SharedRestResponse & { text: string };
 
-/** A REST call the way a Talend script sends it. */
+/** A REST call the way a Talend script sends it (the shared helper, addressed by gateway). */
 export async function rest(
   t: TestGateway,
   method: string,
   path: string,
   options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
 ): Promise<RestResponse> {
-  const headers: Record<string, string> = { ...(options.token ? { authorization: `Bearer ${options.token}` } : {}), ...options.headers };
-  let payload: string | undefined = options.rawBody;
-  if (options.body !== undefined) {
-    headers['content-type'] = 'application/json';
-    payload = JSON.stringify(options.body);
-  } else if (payload !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${t.url}${path}`, { method, headers, body: payload });
-  const text = await response.text();
-  let body: unknown = null;
-  try {
-    body = text ? JSON.parse(text) : null;
-  } catch {
-    body = text;
-  }
-  return { status: response.status, body, text, headers: response.headers };
+  const response = await sharedRest(t.url, method, path, options);
+  return { ...response, text: response.raw };
 }
 
 export const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${id}:${secret}`).toString('base64')}`;

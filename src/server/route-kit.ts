@@ -1,0 +1,110 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { actorLabel, isGatewayError, OPERATOR_PROVIDER, unauthenticated, type CoreServices, type Logger, type RequestContext } from '../core';
+import type { ActRegistry } from '../plugins/acts';
+import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, RouteMethod, RouteOptions } from '../plugins/route-kit';
+import { clientAddress, originOf } from './client-address';
+import { markRoute, recordFailure } from './request-log';
+import { currentScope } from './request-scope';
+
+const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+/** What the edge gives the kit: how to find the caller, and where 5xx causes go. */
+export interface RouteKitDeps {
+  core: CoreServices;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+/** The request's Actor from its bearer credential, under the failure limiter (per address). */
+export async function bearerActor(core: CoreServices, headers: Request['headers'], address: string) {
+  return core.authFailures.attempt([address], () => core.credentials.resolveHeaders(headers));
+}
+
+/** A request's context on a face: its actor (per `auth`), audit origin and address. */
+export async function contextOf(core: CoreServices, req: Request, face: string, auth: 'bearer' | 'optional' | 'none'): Promise<RequestContext> {
+  const address = clientAddress(req);
+  const actor = auth === 'none' ? null : await bearerActor(core, req.headers, address);
+  // The access log line says who called.
+  const scope = currentScope();
+  if (scope && actor) {
+    scope.actor = actorLabel(actor);
+    if (actor.provider !== OPERATOR_PROVIDER) scope.provider ??= actor.provider;
+  }
+  return { actor, origin: originOf(req, face), address };
+}
+
+/** Turns anything thrown into what a vendor shape renders; unknown errors are masked (and logged by the caller). */
+export function failureOf(error: unknown): Failure {
+  if (isGatewayError(error)) return { status: error.httpStatus, code: error.code, message: error.message, details: error.details ?? {} };
+  const parser = error as { type?: string; status?: number } | null;
+  if (parser?.type === 'entity.too.large') return { status: 413, code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large.', details: {} };
+  if (parser?.type === 'entity.parse.failed') return { status: 400, code: 'BAD_REQUEST', message: 'Request body is not valid JSON.', details: {} };
+  if (parser?.type && parser.status && parser.status < 500) return { status: 400, code: 'BAD_REQUEST', message: 'Request body could not be read.', details: {} };
+  return { status: 500, code: 'INTERNAL', message: 'Internal server error', details: {} };
+}
+
+/**
+ * The kit one provider's routes are declared on. It mounts each route on `router` with its own
+ * body parsers and error handling, and keeps the declarations for `declared()`.
+ */
+export class ExpressRouteKit implements RouteKit {
+  private readonly declarations: RouteDeclaration[] = [];
+
+  constructor(
+    private readonly provider: string,
+    readonly acts: ActRegistry,
+    private readonly router: Router,
+    private readonly deps: RouteKitDeps,
+  ) {}
+
+  declared(): readonly RouteDeclaration[] {
+    return this.declarations;
+  }
+
+  route(method: RouteMethod, path: string, handler: RouteHandler, options: RouteOptions): void {
+    const auth = options.auth ?? 'bearer';
+    const secret = options.secret ?? false;
+    this.declarations.push({ provider: this.provider, method, path, summary: options.summary ?? null, auth, secret });
+    const { core, maxBodyBytes } = this.deps;
+    const fail = (req: Request, res: Response, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
+    const run = async (req: Request, res: Response) => {
+      try {
+        const ctx = await contextOf(core, req, 'rest', auth);
+        if (auth === 'bearer' && !ctx.actor) throw unauthenticated();
+        const raw: unknown = req.body;
+        const reply = await handler({
+          ctx,
+          body: raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {},
+          rawBody: raw,
+          params: req.params as Record<string, string>,
+          query: req.query as Record<string, unknown>,
+          headers: req.headers,
+          is: (type) => Boolean(req.is(type)),
+        });
+        if (secret) res.set(NO_STORE);
+        if (reply.headers) res.set(reply.headers);
+        res.status(reply.status ?? 200);
+        if (reply.body === undefined) res.end();
+        else res.json(reply.body);
+      } catch (error) {
+        fail(req, res, error);
+      }
+    };
+    const onParseError = (error: unknown, req: Request, res: Response, next: NextFunction) => (res.headersSent ? next(error) : fail(req, res, error));
+    const parsers = [express.json({ limit: maxBodyBytes }), express.urlencoded({ extended: false, limit: maxBodyBytes })];
+    const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
+    const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
+    this.router[verb](path, mark, ...parsers, run, onParseError);
+  }
+
+  private sendFailure(req: Request, res: Response, error: unknown, shape: ErrorShape, secret: boolean): void {
+    const failure = failureOf(error);
+    if (failure.status >= 500) recordFailure(res, error);
+    if (failure.code === 'UNAUTHENTICATED') this.deps.logger.info('authentication failed', { address: clientAddress(req) });
+    const rendered = shape.render(failure);
+    if (secret) res.set(NO_STORE);
+    if (failure.code === 'RATE_LIMITED') res.set('retry-after', String(failure.details.retryAfterSeconds ?? 60));
+    if (rendered.headers) res.set(rendered.headers);
+    res.status(rendered.status ?? failure.status).json(rendered.body);
+  }
+}
