@@ -26,8 +26,8 @@ export interface GatewayConfig {
   /** How often expired tokens get their EXPIRED event; 0 turns the sweeper off. */
   expirySweepSeconds: number;
   logLevel: LogLevel;
-  /** The base URL clients use (no trailing slash): OAuth issuers and discovery documents are built from it. */
-  publicUrl: string;
+  /** The base URL clients use (`KEYGATE_PUBLIC_URL`, no trailing slash); unset, `http://localhost:<bound port>`. OAuth issuers are built from it. */
+  publicUrl?: string;
   /** Proxies whose `X-Forwarded-For` is believed: addresses, CIDRs, `loopback`, `linklocal`, `uniquelocal`. Empty: none. */
   trustProxy: string[];
   /** When set, `/metrics`, `/healthz` and `/readyz` are served on this port only. */
@@ -238,7 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, providers: read
     authFailuresPerMinute: parsed.authFailuresPerMinute ?? 60,
     expirySweepSeconds: parsed.expirySweepSeconds ?? 30,
     logLevel: parsed.logLevel ?? 'info',
-    publicUrl: parsed.publicUrl ?? `http://localhost:${port}`,
+    publicUrl: parsed.publicUrl,
     trustProxy: parsed.trustProxy ?? [],
     managementPort: parsed.managementPort,
     shutdownGraceSeconds: parsed.shutdownGraceSeconds ?? 10,

@@ -34,7 +34,7 @@ describe('loadConfig', () => {
       authFailuresPerMinute: 60,
       expirySweepSeconds: 30,
       logLevel: 'info',
-      publicUrl: 'http://localhost:4000',
+      publicUrl: undefined,
       trustProxy: [],
       managementPort: undefined,
       shutdownGraceSeconds: 10,
@@ -67,7 +67,6 @@ describe('loadConfig', () => {
       managementPort: 9464,
       lifespans: { alation: { refresh: 86400, access: null }, atlan: { bearer: 600 } },
     });
-    expect(loadConfig({ PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
     expect(loadConfig({ KEYGATE_EXPIRY_WARNINGS: 'off' }).expiryWarnings).toEqual([]);
   });
 

@@ -18,9 +18,11 @@ import { gatewayValidationRules } from '../schema/validation-rules';
 import { ControlSocket, controlSocketPath } from './control-socket';
 import { formatError } from './errors';
 import { graphqlMetricsPlugin } from './graphql-metrics';
+import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createKeygate, type Keygate } from './keygate';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
+import { mountOAuthDiscovery } from './oauth-discovery';
 import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
@@ -39,6 +41,20 @@ export interface GatewayOptions {
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
 function edgeError(error: GatewayError) {
   return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
+}
+
+/**
+ * `KEYGATE_PUBLIC_URL`, else `http://localhost:<port>` (the bound address when HOST names one). A
+ * configured URL with port 0 follows the socket: port 0 means "pick one".
+ */
+function publicUrlFor(config: GatewayConfig, address: AddressInfo): string {
+  if (config.publicUrl) {
+    const url = new URL(config.publicUrl);
+    if (url.port === '0') url.port = String(address.port);
+    return url.toString().replace(/\/+$/, '');
+  }
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? 'localhost' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  return `http://${host}:${address.port}`;
 }
 
 /** One running keygate: the composition root's services behind GraphQL over HTTP and WebSocket, REST routes, health and metrics. */
@@ -143,6 +159,7 @@ export class Gateway {
       }
     });
 
+    mountOAuthDiscovery(app, core.publicUrl, () => core.issuers.all());
     // Each provider declares its REST face on a kit of its own; the declarations stay enumerable.
     const rest = express.Router();
     const routes: RouteDeclaration[] = [];
@@ -161,8 +178,9 @@ export class Gateway {
       validationRules: gatewayValidationRules,
       introspection: true,
       includeStacktraceInErrorResponses: false,
+      csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [graphqlMetricsPlugin(metrics)],
+      plugins: [graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
       // Shutdown is the gateway's: Apollo's own signal handler would re-raise SIGTERM and exit 1.
       stopOnTerminationSignals: false,
     });
@@ -216,6 +234,7 @@ export class Gateway {
       await apollo.stop().catch(() => undefined);
       throw error;
     }
+    core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
     gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
       await closeWs();
       wsServer.close();

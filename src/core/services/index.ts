@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { CredentialService, OperatorTokenService } from '../credentials';
 import type { Database } from '../database';
 import { FailureLimiter } from '../rate-limit';
-import { MasterKey, SigningService } from '../signing';
+import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
 import { EventService } from '../events';
 import { noMetrics, type CoreMetrics } from '../metrics';
 import { CatalogService } from './catalog.service';
@@ -44,6 +44,10 @@ export class CoreServices {
   readonly authFailures: FailureLimiter;
   /** Runs an act's writes: transaction, events and audit row together (see core/change). */
   readonly change: Change;
+  /** The gateway's base URL as clients reach it; token issuers are URLs under it. */
+  readonly publicUrl = new PublicUrl();
+  /** Token issuers (URLs under the public URL) that providers declare, with their endpoints. */
+  readonly issuers = new TokenIssuers(this.publicUrl);
   private sweeper?: NodeJS.Timeout;
 
   constructor(

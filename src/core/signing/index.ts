@@ -1,3 +1,4 @@
 export * from './jwt';
 export * from './master-key';
 export * from './signing.service';
+export * from './issuer';

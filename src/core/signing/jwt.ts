@@ -1,7 +1,15 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { decodeJwt as decodeClaims, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
 
-/** Compact JWS with ES256 only (RFC 7515/7518), checked per RFC 8725: no `none`, no algorithm switching. */
+/**
+ * Compact JWS with ES256 only, signed and verified by `jose`. The checks RFC 8725 asks for are
+ * jose's options here: one allowed algorithm (no `none`, no switching), an explicit `typ`, the
+ * expected issuer and audience, a required `exp`.
+ */
 export const JWT_ALGORITHM = 'ES256';
+
+/** Compact JWS longer than this is refused before any parsing (keygate's own tokens are < 1 KiB). */
+const MAX_TOKEN_LENGTH = 8192;
 
 export interface JwtHeader {
   alg: string;
@@ -19,8 +27,6 @@ export type JwtClaims = Record<string, unknown> & {
   jti?: string;
 };
 
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-
 export function generateEcKeyPair(): { privateKey: KeyObject; publicKey: KeyObject; kid: string } {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   return { privateKey, publicKey, kid: randomUUID() };
@@ -34,36 +40,69 @@ export function publicKeyFromJwk(jwk: Record<string, unknown>): KeyObject {
   return createPublicKey({ key: jwk as never, format: 'jwk' });
 }
 
-export function signJwt(header: JwtHeader, claims: JwtClaims, privateKey: KeyObject): string {
-  const head = b64url(JSON.stringify(header));
-  const body = b64url(JSON.stringify(claims));
-  const signature = sign('sha256', Buffer.from(`${head}.${body}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
-  return `${head}.${body}.${b64url(signature)}`;
+export function signJwt(header: Required<Pick<JwtHeader, 'typ' | 'kid'>>, claims: JwtClaims, privateKey: KeyObject): Promise<string> {
+  return new SignJWT(claims as JWTPayload).setProtectedHeader({ alg: JWT_ALGORITHM, typ: header.typ, kid: header.kid }).sign(privateKey);
 }
 
-export interface DecodedJwt {
-  header: JwtHeader;
-  claims: JwtClaims;
-  signingInput: string;
-  signature: Buffer;
-}
-
-/** Splits and parses without trusting anything; null for anything that is not a compact JWS. */
-export function decodeJwt(token: string): DecodedJwt | null {
-  if (typeof token !== 'string' || token.length > 8192) return null;
-  const parts = token.split('.');
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]*$/.test(p))) return null;
+/** Header and claims of a compact JWS, trusting nothing; null for anything that is not one. */
+export function decodeJwt(token: string): { header: JwtHeader; claims: JwtClaims } | null {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || token.split('.').length !== 3) return null;
   try {
-    const header = JSON.parse(Buffer.from(parts[0], 'base64url').toString('utf8'));
-    const claims = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
-    if (!header || typeof header !== 'object' || !claims || typeof claims !== 'object' || Array.isArray(claims)) return null;
-    return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], 'base64url') };
+    return { header: decodeProtectedHeader(token) as JwtHeader, claims: decodeClaims(token) as JwtClaims };
   } catch {
     return null;
   }
 }
 
-export function verifySignature(decoded: DecodedJwt, publicKey: KeyObject): boolean {
-  if (decoded.header.alg !== JWT_ALGORITHM || decoded.signature.length !== 64) return false;
-  return verify('sha256', Buffer.from(decoded.signingInput), { key: publicKey, dsaEncoding: 'ieee-p1363' }, decoded.signature);
+export interface JwtCheck {
+  issuer: string;
+  audience?: string;
+  /** The `typ` header the token must carry, e.g. `at+jwt`. */
+  type: string;
+  now: Date;
+  clockToleranceSeconds: number;
+  /** The public key for a `kid`, or null when that key is unknown or no longer published. */
+  keyFor(kid: string): Promise<KeyObject | null>;
+}
+
+/**
+ * The verified claims, or null for a token that is malformed, unsigned, signed with another
+ * algorithm or by an unknown key, of another type, issuer or audience, expired, not yet valid, or
+ * issued in the future.
+ */
+export async function verifyJwt(token: string, check: JwtCheck): Promise<JwtClaims | null> {
+  if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
+  // A failure to look a key up (the database) is the gateway's, not the token's: it propagates.
+  let lookupFailure: { error: unknown } | undefined;
+  try {
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        let key: KeyObject | null = null;
+        try {
+          key = typeof header.kid === 'string' ? await check.keyFor(header.kid) : null;
+        } catch (error) {
+          lookupFailure = { error };
+          throw error;
+        }
+        if (!key) throw new errors.JWKSNoMatchingKey();
+        return key;
+      },
+      {
+        algorithms: [JWT_ALGORITHM],
+        typ: check.type,
+        issuer: check.issuer,
+        audience: check.audience,
+        requiredClaims: ['exp'],
+        currentDate: check.now,
+        clockTolerance: check.clockToleranceSeconds,
+      },
+    );
+    // jose checks `iat` is a number; a token from the future is refused here.
+    if (typeof payload.iat === 'number' && payload.iat > check.now.getTime() / 1000 + check.clockToleranceSeconds) return null;
+    return payload as JwtClaims;
+  } catch {
+    if (lookupFailure) throw lookupFailure.error;
+    return null;
+  }
 }
