@@ -112,8 +112,13 @@ export class RemoteCommands implements OperatorCommands {
             const message = JSON.parse(buffer.slice(0, newline));
             buffer = buffer.slice(newline + 1);
             if (message.progress) onProgress?.(message.progress.phase, message.progress.done, message.progress.total);
-            else if (message.error) (settled = true), reject(new GatewayError(message.error.code, message.error.message));
-            else if ('result' in message) (settled = true), resolveCall(message.result as T);
+            else if (message.error) {
+              settled = true;
+              reject(new GatewayError(message.error.code, message.error.message));
+            } else if ('result' in message) {
+              settled = true;
+              resolveCall(message.result as T);
+            }
           }
         });
         res.on('end', () => settled || reject(new Error('The running keygate closed the control socket without an answer.')));

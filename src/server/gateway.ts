@@ -116,20 +116,21 @@ export class Gateway {
 
   private static async serve(keygate: Keygate, schema: GraphQLSchema): Promise<Gateway> {
     const { config, core, providers, logger, metrics, db } = keygate;
-    let gateway: Gateway | undefined;
+    // Set once listening; the draining flag and readiness read it.
+    const running: { gateway?: Gateway } = {};
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback');
     app.use(requestLog(logger, metrics));
     // While draining, every response tells its client to reconnect elsewhere.
-    app.use((_req, res, next) => (gateway?.draining && res.setHeader('connection', 'close'), next()));
+    app.use((_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next()));
     const httpServer = createServer(app);
 
     const health = express.Router();
     health.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
     health.get('/readyz', async (_req, res) => {
       res.set('cache-control', 'no-store');
-      if (gateway?.draining) return void res.status(503).json({ status: 'shutting down' });
+      if (running.gateway?.draining) return void res.status(503).json({ status: 'shutting down' });
       const problem = await readinessProblem(keygate);
       if (problem) return void res.status(503).json({ status: problem });
       res.json({ status: 'ready' });
@@ -235,10 +236,11 @@ export class Gateway {
       throw error;
     }
     core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
-    gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
+    const gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
       await closeWs();
       wsServer.close();
     });
+    running.gateway = gateway;
     const port = (httpServer.address() as AddressInfo).port;
     logger.info('keygate listening', {
       url: `http://${config.host}:${port}/graphql`,

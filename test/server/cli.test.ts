@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
@@ -10,7 +10,7 @@ import { recordLog } from '../support/suite-scan';
 jest.setTimeout(240_000);
 
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
-const VERSION = require('../../package.json').version as string;
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 let database: TestDatabase;
 let folder: string;
 let env: Record<string, string>;

@@ -12,7 +12,7 @@ import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
 import type { EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
-import { activeTokenSql, tokenStatus } from '../tokens';
+import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
 
 export const OPERATOR_PROVIDER = 'keygate';
