@@ -1,90 +1,260 @@
-import 'reflect-metadata';
-import { loadConfig } from './config';
-import { CoreServices, Database, isGatewayError, systemClock } from './core';
-import { Gateway } from './server/gateway';
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import type { OperatorCommands } from './server/operator-commands';
 
-const USAGE = `Usage: keygate <command>
+/**
+ * `npx keygate …`. Arguments are parsed before anything heavy loads, so `--help`, `--version` and
+ * usage errors are instant and change nothing. Exit codes: 0 done, 1 the command failed (or an
+ * import found problems), 2 usage or configuration errors.
+ */
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 
-Commands:
-  serve              start the gateway (what \`npm start\` runs)
-  migrate            apply pending database migrations and exit
-  bootstrap [--json] print the first operator token, once; refuses when one exists
-  import alation <file.csv> [--confirm]
-                     preview (or, with --confirm, apply) an Alation user CSV
-`;
+class ExitCode extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+const out = (text: string) => void process.stdout.write(text.endsWith('\n') ? text : text + '\n');
+const json = (value: unknown) => out(JSON.stringify(value));
+
+/** The configuration, checked; every problem named with its variable, exit 2. */
+async function config() {
+  const { checkEnvironment, loadConfig } = await import('./config.js');
+  const loaded = loadConfig();
+  await checkEnvironment(loaded);
+  return loaded;
+}
+
+/**
+ * Runs a command against the running server when it owns the embedded database (through its
+ * control socket), else against a keygate of this process's own.
+ */
+async function withCommands<T>(work: (commands: OperatorCommands) => Promise<T>): Promise<T> {
+  const { loadConfig } = await import('./config.js');
+  const settings = loadConfig();
+  if (!settings.databaseUrl) {
+    const { controlSocketPath, socketAnswers, RemoteCommands } = await import('./server/control-socket.js');
+    const path = controlSocketPath(settings.dataDir);
+    if (path && (await socketAnswers(path))) return work(new RemoteCommands(path));
+  }
+  await (await import('./config.js')).checkEnvironment(settings);
+  await import('reflect-metadata');
+  const { createKeygate } = await import('./server/keygate.js');
+  const { createLogger } = await import('./server/logger.js');
+  const { LocalCommands } = await import('./server/operator-commands.js');
+  // Log lines go to stderr so that stdout carries only the answer (--json).
+  const logger = createLogger(settings.logLevel === 'info' ? 'warn' : settings.logLevel, (line) => process.stderr.write(line + '\n'));
+  const keygate = await createKeygate(settings, { logger });
+  try {
+    return await work(new LocalCommands(keygate));
+  } finally {
+    await keygate.close();
+  }
+}
 
 async function serve(): Promise<void> {
-  const gateway = await Gateway.start({ config: loadConfig() });
-  let signals = 0;
+  // Tracing patches http, express, graphql and pg as they load: it starts before any of them.
+  if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await (await import('./server/tracing.js')).startTracing();
+  const settings = await config();
+  await import('reflect-metadata');
+  const { Gateway } = await import('./server/gateway.js');
+  const gateway = await Gateway.start({ config: settings });
+  let stopping = false;
   const shutdown = (signal: string) => {
-    if (++signals > 1) process.exit(1);
-    gateway.logger.info('shutting down', { signal });
+    if (stopping) {
+      // A second Ctrl-C means "now"; a repeated SIGTERM (an orchestrator) waits for the drain.
+      if (signal === 'SIGINT') process.exit(1);
+      return;
+    }
+    stopping = true;
+    gateway.logger.info('shutting down', { signal, graceSeconds: settings.shutdownGraceSeconds });
     gateway.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      async () => {
+        if (process.env.OTEL_EXPORTER_OTLP_ENDPOINT) await (await import('./server/tracing.js')).stopTracing();
+        process.exit(0);
+      },
+      (error) => {
+        gateway.logger.error('shutdown failed', { err: error });
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // Runs until a signal.
+  await new Promise(() => undefined);
 }
 
-async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const db = await Database.open({ url: config.databaseUrl, dataDir: config.dataDir });
+const PHASES: Record<string, string> = { validate: 'validating', hash: 'hashing passwords', write: 'writing' };
+/** Files with at least this many rows get a progress bar on stderr. */
+const PROGRESS_MIN_ROWS = 500;
+
+async function progressBar() {
+  const { SingleBar } = await import('cli-progress');
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: '[{bar}] {percentage}% {phase} {value}/{total}',
+    barCompleteChar: '#',
+    barIncompleteChar: '.',
+    barsize: 30,
+    hideCursor: false,
+    noTTYOutput: true,
+    notTTYSchedule: 1000,
+  });
+  let phase: string | null = null;
+  return {
+    update(next: string, done: number, total: number) {
+      if (next !== phase) {
+        if (phase) bar.stop();
+        phase = next;
+        bar.start(total, done, { phase: PHASES[next] ?? next });
+      } else bar.update(done);
+    },
+    end() {
+      if (phase) bar.stop();
+    },
+  };
+}
+
+async function runImport(provider: string, file: string, options: { confirm?: boolean; json?: boolean }): Promise<void> {
+  let csv: string;
   try {
-    return await work(db);
-  } finally {
-    await db.close();
+    csv = await readFile(file, 'utf8');
+  } catch (error) {
+    process.stderr.write(`keygate import: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? 'error'}\n`);
+    throw new ExitCode(2);
   }
+  const confirm = Boolean(options.confirm);
+  const rows = csv.split('\n').length - 1;
+  const bar = rows >= PROGRESS_MIN_ROWS ? await progressBar() : null;
+  const started = Date.now();
+  const result = await withCommands((commands) => commands.importServiceAccounts(provider, csv, confirm, bar ? (...args) => bar.update(...args) : undefined)).finally(() => bar?.end());
+  if (options.json) json(result);
+  else {
+    const lines = result.errors.map((e) => `line ${e.line}${e.field ? `, ${e.field}` : ''}: ${e.message}`);
+    if (result.errors.length) lines.push(`${result.total} row(s), ${result.valid} valid, ${result.errors.length} problem(s). Nothing was written.`);
+    else if (confirm) lines.push(`Created ${result.created} account(s) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+    else lines.push(`Preview: ${result.total} row(s), all valid. Nothing was written; run again with --confirm to create them.`);
+    out(lines.join('\n'));
+  }
+  if (result.errors.length) throw new ExitCode(1);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('keygate')
+    .description('A self-hosted GraphQL gateway for machine identities.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'print help for a command')
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+  const jsonOption = () => new Option('--json', 'print the answer as JSON');
+
+  program
+    .command('serve')
+    .description('migrate, then serve GraphQL, WebSocket subscriptions and the vendor REST routes (what `npm start` runs)')
+    .action(serve);
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations and exit')
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }) => {
+      const { applied } = await withCommands((c) => c.migrate());
+      if (options.json) json({ applied });
+      else out(applied.length ? `Applied: ${applied.join(', ')}` : 'No pending migrations.');
+    });
+
+  program
+    .command('bootstrap')
+    .description('print the first operator token, once; refuses when one exists (works while `keygate serve` runs)')
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }) => {
+      const { token } = await withCommands((c) => c.bootstrap());
+      if (options.json) json({ token });
+      else out(`Operator token (shown once, store it now):\n${token}`);
+    });
+
+  program
+    .command('import')
+    .description('preview (or, with --confirm, apply) a CSV of service accounts, e.g. `keygate import alation users.csv`')
+    .argument('<provider>', 'the provider whose CSV template the file follows (alation)')
+    .argument('<file>', 'the CSV file')
+    .option('--confirm', 'create the accounts (all in one transaction, or none)')
+    .addOption(jsonOption())
+    .action(runImport);
+
+  const tokens = program.command('operator-token').description('create, list and revoke operator tokens');
+  tokens
+    .command('create')
+    .description('a new named operator token, printed once')
+    .argument('<name>', 'what the token is for, e.g. "ci" or "alice"')
+    .addOption(jsonOption())
+    .action(async (name: string, options: { json?: boolean }) => {
+      const created = await withCommands((c) => c.createOperatorToken(name));
+      if (options.json) json({ id: created.id, name: created.name, token: created.secret });
+      else out(`Operator token "${created.name}" (id ${created.id}; shown once, store it now):\n${created.secret}`);
+    });
+  tokens
+    .command('list')
+    .description('every operator token: id, name, status, created, last used (never a secret)')
+    .addOption(jsonOption())
+    .action(async (options: { json?: boolean }) => {
+      const rows = await withCommands((c) => c.listOperatorTokens());
+      if (options.json) return json(rows);
+      out(['id\tname\tstatus\tcreated\tlast used', ...rows.map((t) => `${t.id}\t${t.name}\t${t.status}\t${t.createdAt}\t${t.lastUsedAt ?? 'never'}`)].join('\n'));
+    });
+  tokens
+    .command('revoke')
+    .description('revoke an operator token by id; the last active one needs a replacement first')
+    .argument('<id>', 'the token id (from `keygate operator-token list`)')
+    .addOption(jsonOption())
+    .action(async (id: string, options: { json?: boolean }) => {
+      const result = await withCommands((c) => c.revokeOperatorToken(id));
+      if (options.json) json(result);
+      else out(`Revoked ${result.revokedIds.join(', ')}.`);
+    });
+  // `--version` everywhere, as `--help` is.
+  const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
+  for (const command of everyCommand(program).slice(1)) command.version(VERSION, '-v, --version', 'print the version');
+  return program;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const [command, ...args] = argv;
-  switch (command) {
-    case 'serve':
-    case undefined:
-      await serve();
-      return -1;
-    case 'migrate': {
-      const applied = await withDatabase((db) => db.migrate());
-      process.stdout.write(applied.length ? `Applied: ${applied.join(', ')}\n` : 'No pending migrations.\n');
-      return 0;
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
+    return 2;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof ExitCode) return error.code;
+    if (error instanceof CommanderError) {
+      // Help and version were asked for; anything else commander refuses is a usage error.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || (error.code === 'commander.help' && error.exitCode === 0) ? 0 : 2;
     }
-    case 'bootstrap': {
-      const token = await withDatabase(async (db) => {
-        await db.migrate();
-        return new CoreServices(db, systemClock).credentials.bootstrapOperator('cli');
-      });
-      if (args.includes('--json')) process.stdout.write(JSON.stringify({ token }) + '\n');
-      else process.stdout.write(`Operator token (shown once, store it now):\n${token}\n`);
-      return 0;
-    }
-    case 'import': {
-      const [provider, ...rest] = args;
-      if (provider !== 'alation') {
-        process.stderr.write(`keygate import: no CSV import for provider "${provider ?? ''}". Known: alation.\n`);
-        return 2;
-      }
-      const { runAlationImport } = await import('./server/import-command.js');
-      return runAlationImport(rest, { config: loadConfig(), stdout: process.stdout, stderr: process.stderr });
-    }
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      return 0;
-    default:
-      process.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+    const { ConfigError } = await import('./config.js');
+    if (error instanceof ConfigError) {
+      process.stderr.write(`keygate: invalid configuration\n${error.problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}\n`);
       return 2;
+    }
+    process.stderr.write(`keygate: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    if (code >= 0) process.exit(code);
-  },
-  (error) => {
-    process.stderr.write(`keygate: ${isGatewayError(error) ? error.message : error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  },
-);
+/** What `bin/keygate.js` runs. */
+export function run(argv: string[] = process.argv.slice(2)): void {
+  main(argv).then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`keygate: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './logger';
+export * from './metrics';
 export * from './rate-limit';
 export * from './clock';
 export * from './context';

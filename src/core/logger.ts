@@ -4,4 +4,6 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `bindings` (e.g. `{ provider: 'alation' }`). */
+  child(bindings: Record<string, unknown>): Logger;
 }

@@ -14,6 +14,8 @@ export class FailureLimiter {
     /** Failures allowed per key and minute; 0 turns limiting off. */
     readonly limit: number,
     private readonly windowMs = 60_000,
+    /** Told of every failure, limited or not (metrics). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   /** Throws RATE_LIMITED while `key` is over its limit. */
@@ -41,6 +43,7 @@ export class FailureLimiter {
   }
 
   fail(key: string): void {
+    this.onFailure();
     if (this.limit <= 0) return;
     const now = this.clock.now().getTime();
     const entry = this.current(key) ?? { start: now, failures: 0 };

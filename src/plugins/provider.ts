@@ -108,7 +108,30 @@ export interface IssuedOAuthClient {
 }
 
 /**
- * Makes a provider for one gateway. It may keep `core` for later but must not use it while
- * constructing: the schema printer calls factories without a core to learn their ids.
+ * What is known of a provider before any gateway runs: the configuration check, the schema
+ * printer and the CLI read it without making the provider.
  */
-export type ProviderFactory = (core: CoreServices) => ProviderPlugin;
+export interface ProviderManifest {
+  readonly id: string;
+  readonly displayName: string;
+  /** Default seconds per token kind; `KEYGATE_LIFESPANS` may override exactly these kinds. */
+  readonly lifespans: Readonly<Record<string, number | null>>;
+  /** It signs tokens (JWTs), so a gateway on PostgreSQL needs `KEYGATE_MASTER_KEY`. */
+  readonly signsTokens?: boolean;
+}
+
+/** Makes a provider for one gateway; its static `manifest` says what it is without making it. */
+export interface ProviderFactory<P extends ProviderPlugin = ProviderPlugin> {
+  (core: CoreServices): P;
+  readonly manifest: ProviderManifest;
+}
+
+/** A factory whose plugins carry the manifest's id, display name and lifespans. */
+export function defineProvider<P extends ProviderPlugin>(manifest: ProviderManifest, create: (core: CoreServices) => P): ProviderFactory<P> {
+  const factory = (core: CoreServices): P => {
+    const plugin = create(core);
+    if (plugin.id !== manifest.id) throw new Error(`Provider "${plugin.id}" does not match its manifest "${manifest.id}".`);
+    return plugin;
+  };
+  return Object.assign(factory, { manifest });
+}

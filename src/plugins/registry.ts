@@ -37,9 +37,10 @@ export class ProviderRegistry implements ActRegistry {
   ) {
     this.byId = new Map();
     for (const factory of factories) {
+      const { id } = factory.manifest;
+      if (!/^[a-z][a-z0-9]{1,30}$/.test(id)) throw new Error(`Invalid provider id "${id}".`);
+      if (this.byId.has(id)) throw new Error(`Provider "${id}" is registered twice.`);
       const plugin = factory(core);
-      if (!/^[a-z][a-z0-9]{1,30}$/.test(plugin.id)) throw new Error(`Invalid provider id "${plugin.id}".`);
-      if (this.byId.has(plugin.id)) throw new Error(`Provider "${plugin.id}" is registered twice.`);
       this.byId.set(plugin.id, plugin);
     }
   }

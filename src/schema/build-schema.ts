@@ -10,6 +10,7 @@ import { NodeResolver } from './common/node.resolver';
 import { TokenEventResolver } from './events/token-event.resolver';
 import { ImportResolver } from './import/import.resolver';
 import { OAuthResolver } from './oauth/oauth.resolver';
+import { OperatorTokenResolver } from './operator-token/operator-token.resolver';
 import { PermissionResolver } from './permission/permission.resolver';
 import { PersonaResolver } from './persona/persona.resolver';
 import { ServiceAccountResolver } from './service-account/service-account.resolver';
@@ -32,6 +33,7 @@ export const resolvers = [
   OAuthResolver,
   TokenEventResolver,
   AuditResolver,
+  OperatorTokenResolver,
 ] as const;
 
 /** The schema for a set of providers: `Provider` has one value per registered provider id. */

@@ -1,27 +1,31 @@
 import 'reflect-metadata';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { WebSocketServer } from 'ws';
-import { systemClock, CoreServices, Database, GatewayError, isGatewayError, MasterKey, type Clock } from '../core';
-import type { GatewayConfig } from '../config';
+import { CoreServices, Database, GatewayError, isGatewayError, type Clock } from '../core';
+import { ConfigError, type GatewayConfig } from '../config';
 import type { ProviderFactory } from '../plugins/provider';
 import type { RouteDeclaration } from '../plugins/route-kit';
-import { defaultProviders, ProviderRegistry } from '../plugins/registry';
+import type { ProviderRegistry } from '../plugins/registry';
 import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules } from '../schema/validation-rules';
+import { ControlSocket, controlSocketPath } from './control-socket';
 import { formatError } from './errors';
-import { mountOAuthDiscovery } from './oauth-discovery';
+import { graphqlMetricsPlugin } from './graphql-metrics';
 import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
-import { createLogger, type Logger } from './logger';
+import { createKeygate, type Keygate } from './keygate';
+import type { Logger } from './logger';
+import type { GatewayMetrics } from './metrics';
+import { mountOAuthDiscovery } from './oauth-discovery';
+import { LocalCommands } from './operator-commands';
+import { markRoute, recordFailure, requestLog } from './request-log';
+import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
 import { consoleRoutes } from './console';
 import { attachSubscriptions } from './subscriptions';
@@ -35,38 +39,9 @@ export interface GatewayOptions {
   countStatements?: boolean;
 }
 
-/** The master key: configured, else (embedded only) generated once into the data folder. */
-function masterKeyFor(config: GatewayConfig, db: Database, logger: Logger): () => MasterKey {
-  let key: MasterKey | undefined;
-  return () => {
-    if (key) return key;
-    if (config.masterKey) return (key = new MasterKey(config.masterKey));
-    if (!db.embedded) throw new Error('KEYGATE_MASTER_KEY is required with DATABASE_URL to make or use signing keys.');
-    if (config.dataDir.startsWith('memory://')) return (key = new MasterKey(MasterKey.generate()));
-    const file = join(config.dataDir, 'keygate-master.key');
-    if (!existsSync(file)) {
-      writeFileSync(file, MasterKey.generate() + '\n', { mode: 0o600, flag: 'wx' });
-      logger.warn('generated a master key into the data folder; set KEYGATE_MASTER_KEY in production', { file });
-    }
-    return (key = new MasterKey(readFileSync(file, 'utf8')));
-  };
-}
-
-/**
- * Core and the providers of one gateway, on an open and migrated database: what `Gateway.start`
- * serves. The one place they are put together (and started) for serving.
- */
-export async function createServices(config: GatewayConfig, db: Database, options: { clock: Clock; logger: Logger; providers?: readonly ProviderFactory[] }) {
-  const core = new CoreServices(db, options.clock, {
-    lifespanOverrides: config.lifespans,
-    masterKey: masterKeyFor(config, db, options.logger),
-    authFailuresPerMinute: config.authFailuresPerMinute,
-  });
-  const registry = new ProviderRegistry(options.providers ?? defaultProviders, core);
-  await registry.init();
-  await core.start({ expirySweepSeconds: config.expirySweepSeconds });
-  if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
-  return { core, registry };
+/** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
+function edgeError(error: GatewayError) {
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
 }
 
 /**
@@ -83,81 +58,108 @@ function publicUrlFor(config: GatewayConfig, address: AddressInfo): string {
   return `http://${host}:${address.port}`;
 }
 
-/** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
-function edgeError(error: GatewayError) {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
-}
-
-/** One running keygate: database, core, providers, GraphQL over HTTP and WebSocket, REST routes. */
+/** One running keygate: the composition root's services behind GraphQL over HTTP and WebSocket, REST routes, health and metrics. */
 export class Gateway {
   private stopping?: Promise<void>;
+  private draining = false;
 
   private constructor(
-    readonly config: GatewayConfig,
-    readonly db: Database,
-    readonly core: CoreServices,
-    readonly providers: ProviderRegistry,
+    private readonly keygate: Keygate,
     /** Every REST route the providers declared (method, path, summary). */
     readonly routes: readonly RouteDeclaration[],
     readonly schema: GraphQLSchema,
     readonly httpServer: Server,
-    readonly logger: Logger,
+    private readonly managementServer: Server | null,
+    private readonly controlSocket: ControlSocket | null,
     private readonly apollo: ApolloServer<GraphQLContext>,
     private readonly closeSubscriptions: () => Promise<void>,
     /** Event subscriptions open on this instance (the fan-out's count). */
     readonly openSubscriptions: () => number,
   ) {}
 
+  get config(): GatewayConfig {
+    return this.keygate.config;
+  }
+  get db(): Database {
+    return this.keygate.db;
+  }
+  get core(): CoreServices {
+    return this.keygate.core;
+  }
+  get providers(): ProviderRegistry {
+    return this.keygate.providers;
+  }
+  get logger(): Logger {
+    return this.keygate.logger;
+  }
+  get metrics(): GatewayMetrics {
+    return this.keygate.metrics;
+  }
+
   get url(): string {
-    const address = this.httpServer.address() as AddressInfo;
-    return `http://127.0.0.1:${address.port}`;
+    return `http://127.0.0.1:${(this.httpServer.address() as AddressInfo).port}`;
+  }
+
+  /** Where `/metrics`, `/healthz` and `/readyz` are: the management port when set, else the main one. */
+  get managementUrl(): string {
+    return this.managementServer ? `http://127.0.0.1:${(this.managementServer.address() as AddressInfo).port}` : this.url;
   }
 
   static async start(options: GatewayOptions): Promise<Gateway> {
-    const { config } = options;
-    const logger = options.logger ?? createLogger(config.logLevel);
-    const clock = options.clock ?? systemClock;
-    const db = await Database.open({ url: config.databaseUrl, dataDir: config.dataDir, countStatements: options.countStatements });
-    let core: CoreServices | undefined;
+    const keygate = await createKeygate(options.config, options);
     try {
-      const applied = await db.migrate();
-      if (applied.length) logger.info('migrations applied', { migrations: applied });
-      const services = await createServices(config, db, { clock, logger, providers: options.providers });
-      core = services.core;
-      const providers = services.registry;
-      const schema = await buildGatewaySchema(providers.ids());
-      return await Gateway.serve(config, db, core, providers, schema, logger);
+      await keygate.startBackground();
+      const schema = await buildGatewaySchema(keygate.providers.ids());
+      return await Gateway.serve(keygate, schema);
     } catch (error) {
-      await core?.stop().catch(() => undefined);
-      await db.close().catch(() => undefined);
+      await keygate.close().catch(() => undefined);
       throw error;
     }
   }
 
-  private static async serve(config: GatewayConfig, db: Database, core: CoreServices, providers: ProviderRegistry, schema: GraphQLSchema, logger: Logger) {
+  private static async serve(keygate: Keygate, schema: GraphQLSchema): Promise<Gateway> {
+    const { config, core, providers, logger, metrics, db } = keygate;
+    // Set once listening; the draining flag and readiness read it.
+    const running: { gateway?: Gateway } = {};
     const app = express();
     app.disable('x-powered-by');
     app.set('trust proxy', 'loopback');
+    app.use(requestLog(logger, metrics));
+    // While draining, every response tells its client to reconnect elsewhere.
+    app.use((_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next()));
     const httpServer = createServer(app);
 
     app.use(consoleRoutes());
-    app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
-    app.get('/readyz', async (_req, res) => {
-      try {
-        await db.ping();
-        if (await db.pendingMigrations()) return void res.status(503).json({ status: 'migrations pending' });
-        res.json({ status: 'ready' });
-      } catch {
-        res.status(503).json({ status: 'database unreachable' });
-      }
+    const health = express.Router();
+    health.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+    health.get('/readyz', async (_req, res) => {
+      res.set('cache-control', 'no-store');
+      if (running.gateway?.draining) return void res.status(503).json({ status: 'shutting down' });
+      const problem = await readinessProblem(keygate);
+      if (problem) return void res.status(503).json({ status: problem });
+      res.json({ status: 'ready' });
     });
+    health.get('/metrics', async (_req, res) => {
+      res.set('content-type', metrics.registry.contentType).set('cache-control', 'no-store').send(await metrics.registry.metrics());
+    });
+
+    let managementServer: Server | null = null;
+    if (config.managementPort !== undefined) {
+      const management: Express = express();
+      management.disable('x-powered-by');
+      management.use(requestLog(logger, metrics), health);
+      management.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not_found', message: 'No such route.' }));
+      managementServer = createServer(management);
+    } else {
+      app.use(health);
+    }
 
     // The gateway's public signing keys, for offline verification of the JWTs it issues.
     app.get('/.well-known/jwks.json', async (_req, res) => {
       try {
         res.set('cache-control', 'public, max-age=300').json(await core.signing.jwks());
       } catch (error) {
-        logger.error('jwks unavailable', { error: String((error as Error).message) });
+        logger.error('jwks unavailable', { err: error });
         res.status(503).json({ error: 'unavailable', message: 'Signing keys are unavailable.' });
       }
     });
@@ -167,12 +169,14 @@ export class Gateway {
     const rest = express.Router();
     const routes: RouteDeclaration[] = [];
     for (const plugin of providers.all()) {
-      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger, maxBodyBytes: config.maxBodyBytes });
+      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger: logger.child({ provider: plugin.id }), maxBodyBytes: config.maxBodyBytes });
       plugin.routes?.(kit);
       routes.push(...kit.declared());
     }
 
     const { dispose: closeWs, server: wsServer, openSubscriptions } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
+    wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
+    metrics.observe({ subscriptions: openSubscriptions, db });
 
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
@@ -181,18 +185,22 @@ export class Gateway {
       includeStacktraceInErrorResponses: false,
       csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestErrorStatusPlugin],
+      plugins: [graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
+      // Shutdown is the gateway's: Apollo's own signal handler would re-raise SIGTERM and exit 1.
+      stopOnTerminationSignals: false,
     });
     await apollo.start();
 
     app.use(
       '/graphql',
+      (_req: Request, _res: Response, next: NextFunction) => (markRoute(undefined, '/graphql'), next()),
       express.json({ limit: config.maxBodyBytes }),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
           try {
             return { ...(await contextOf(core, req, 'graphql', 'optional')), core, registry: providers, loaders: createLoaders(core) };
           } catch (error) {
+            if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') logger.info('authentication failed', { address: req.ip ?? req.socket.remoteAddress });
             if (isGatewayError(error)) throw edgeError(error);
             throw error;
           }
@@ -202,7 +210,7 @@ export class Gateway {
     app.use(rest);
 
     app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not_found', message: 'No such route.' }));
-    // Body-parser and other edge failures: a clear 4xx, never a stack trace.
+    // Body-parser and other edge failures: a clear 4xx, never a stack trace; a 5xx's cause goes to the access log.
     app.use((error: { status?: number; type?: string; message?: string }, req: Request, res: Response, _next: NextFunction) => {
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
       const message =
@@ -213,38 +221,119 @@ export class Gateway {
             : status < 500
               ? error.message ?? 'Bad request.'
               : 'Internal server error';
-      if (status >= 500) logger.error('unhandled route error', { path: req.path, error: String(error.message) });
+      if (status >= 500) recordFailure(res, error);
       const code = status === 413 ? 'PAYLOAD_TOO_LARGE' : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
       if (req.path.startsWith('/graphql')) res.status(status).json({ errors: [{ message, extensions: { code } }] });
       else res.status(status).json({ error: code.toLowerCase(), message });
     });
 
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => resolve());
-    });
+    let controlSocket: ControlSocket | null = null;
+    try {
+      await listen(httpServer, config.port, config.host, 'PORT');
+      if (managementServer) await listen(managementServer, config.managementPort!, config.host, 'KEYGATE_MANAGEMENT_PORT');
+      const socketPath = db.embedded ? controlSocketPath(config.dataDir) : null;
+      if (socketPath) controlSocket = await ControlSocket.listen(socketPath, new LocalCommands(keygate, 'cli (control socket)'), logger);
+    } catch (error) {
+      await closeWs().catch(() => undefined);
+      for (const server of [httpServer, managementServer]) if (server?.listening) server.close();
+      await apollo.stop().catch(() => undefined);
+      throw error;
+    }
     core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
-    const gateway = new Gateway(config, db, core, providers, routes, schema, httpServer, logger, apollo, async () => {
+    const gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
       await closeWs();
       wsServer.close();
     }, openSubscriptions);
-    logger.info('keygate listening', { url: `http://${config.host}:${(httpServer.address() as AddressInfo).port}/graphql`, database: db.embedded ? 'embedded' : 'postgres', providers: providers.ids() });
+    running.gateway = gateway;
+    const port = (httpServer.address() as AddressInfo).port;
+    logger.info('keygate listening', {
+      url: `http://${config.host}:${port}/graphql`,
+      ...(managementServer ? { management: `http://${config.host}:${(managementServer.address() as AddressInfo).port}/metrics` } : {}),
+      database: db.embedded ? 'embedded' : 'postgres',
+      providers: providers.ids(),
+    });
     return gateway;
   }
 
-  /** Graceful: in-flight HTTP requests finish, WebSocket clients get a clean close, then the database closes. */
+  /**
+   * Graceful, per the public contract: `/readyz` answers 503 at once, no new connections are
+   * accepted, WebSocket clients get close code 1001, in-flight requests finish (up to
+   * `KEYGATE_SHUTDOWN_GRACE_SECONDS`, then connections are cut), then providers, core and the
+   * database close and "keygate stopped" is logged.
+   */
   stop(): Promise<void> {
     this.stopping ??= (async () => {
+      this.draining = true;
+      const graceMs = this.config.shutdownGraceSeconds * 1000;
+      const drained = new Promise<void>((resolve) => (this.httpServer.listening ? this.httpServer.close(() => resolve()) : resolve()));
+      // A keep-alive connection whose last request just finished is closed as soon as it is idle.
+      const idle = setInterval(() => this.httpServer.closeIdleConnections(), 50);
+      this.httpServer.closeIdleConnections();
       await this.closeSubscriptions().catch(() => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      const cut = await Promise.race([
+        drained.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs))),
+      ]);
+      clearTimeout(timer);
+      clearInterval(idle);
+      if (cut) {
+        this.logger.warn('shutdown grace ended; closing the connections still open', { graceSeconds: this.config.shutdownGraceSeconds });
+        this.httpServer.closeAllConnections();
+        await drained;
+      }
       await this.apollo.stop();
-      if (this.httpServer.listening) await new Promise<void>((resolve) => this.httpServer.close(() => resolve()));
-      await this.providers.destroy();
-      await this.core.stop();
-      await this.db.close();
+      await this.controlSocket?.close();
+      if (this.managementServer?.listening) {
+        const closed = new Promise<void>((resolve) => this.managementServer!.close(() => resolve()));
+        this.managementServer.closeAllConnections();
+        await closed;
+      }
+      await this.keygate.close();
       this.logger.info('keygate stopped');
     })();
     return this.stopping;
   }
+}
+
+/** Why the gateway is not ready (the database, its migrations, signing), or null when it is. */
+async function readinessProblem(keygate: Keygate): Promise<string | null> {
+  try {
+    await keygate.db.ping();
+  } catch {
+    return 'database unreachable';
+  }
+  try {
+    if (await keygate.db.pendingMigrations()) return 'migrations pending';
+  } catch {
+    return 'database unreachable';
+  }
+  if (keygate.signs) {
+    try {
+      await keygate.core.signing.jwks();
+    } catch (error) {
+      keygate.logger.error('readiness: signing keys unusable', { err: error });
+      return 'signing unavailable';
+    }
+  }
+  return null;
+}
+
+/** Listen, or fail with the variable to blame (a port in use, an address not on this machine). */
+async function listen(server: Server, port: number, host: string, portVariable: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EADDRINUSE' || error.code === 'EACCES')
+        return reject(new ConfigError([{ variable: portVariable, message: `cannot listen on ${host}:${port} (${error.code}); expected a free port this process may use.` }]));
+      if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN')
+        return reject(new ConfigError([{ variable: 'HOST', message: `${JSON.stringify(host)} is not an address of this machine (${error.code}).` }]));
+      reject(error);
+    });
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
 }
 
 export type { WebSocketServer };

@@ -1,8 +1,10 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { isGatewayError, unauthenticated, type CoreServices, type Logger, type RequestContext } from '../core';
+import { actorLabel, isGatewayError, OPERATOR_PROVIDER, unauthenticated, type CoreServices, type Logger, type RequestContext } from '../core';
 import type { ActRegistry } from '../plugins/acts';
 import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, RouteMethod, RouteOptions } from '../plugins/route-kit';
 import { clientAddress, originOf } from './client-address';
+import { markRoute, recordFailure } from './request-log';
+import { currentScope } from './request-scope';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
 
@@ -22,6 +24,12 @@ export async function bearerActor(core: CoreServices, headers: Request['headers'
 export async function contextOf(core: CoreServices, req: Request, face: string, auth: 'bearer' | 'optional' | 'none'): Promise<RequestContext> {
   const address = clientAddress(req);
   const actor = auth === 'none' ? null : await bearerActor(core, req.headers, address);
+  // The access log line says who called.
+  const scope = currentScope();
+  if (scope && actor) {
+    scope.actor = actorLabel(actor);
+    if (actor.provider !== OPERATOR_PROVIDER) scope.provider ??= actor.provider;
+  }
   return { actor, origin: originOf(req, face), address };
 }
 
@@ -85,12 +93,14 @@ export class ExpressRouteKit implements RouteKit {
     const onParseError = (error: unknown, req: Request, res: Response, next: NextFunction) => (res.headersSent ? next(error) : fail(req, res, error));
     const parsers = [express.json({ limit: maxBodyBytes }), express.urlencoded({ extended: false, limit: maxBodyBytes })];
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
-    this.router[verb](path, ...parsers, run, onParseError);
+    const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
+    this.router[verb](path, mark, ...parsers, run, onParseError);
   }
 
   private sendFailure(req: Request, res: Response, error: unknown, shape: ErrorShape, secret: boolean): void {
     const failure = failureOf(error);
-    if (failure.status >= 500) this.deps.logger.error('route failed', { method: req.method, path: req.path, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    if (failure.status >= 500) recordFailure(res, error);
+    if (failure.code === 'UNAUTHENTICATED') this.deps.logger.info('authentication failed', { address: clientAddress(req) });
     const rendered = shape.render(failure);
     if (secret) res.set(NO_STORE);
     if (failure.code === 'RATE_LIMITED') res.set('retry-after', String(failure.details.retryAfterSeconds ?? 60));

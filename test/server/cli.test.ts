@@ -1,73 +1,166 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { expectOk, graphql } from '../support/graphql';
+import { runCli } from '../support/process';
+import { recordLog } from '../support/suite-scan';
 
-jest.setTimeout(180_000);
+jest.setTimeout(240_000);
 
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
+const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
 let database: TestDatabase;
 let folder: string;
-let env: NodeJS.ProcessEnv;
+let env: Record<string, string>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   folder = mkdtempSync(join(tmpdir(), 'keygate-cli-'));
-  env = { ...process.env, KEYGATE_DATA_DIR: join(folder, 'data'), KEYGATE_OPERATOR_TOKEN: '', DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: 'x'.repeat(44), NODE_OPTIONS: '' };
+  env = { KEYGATE_DATA_DIR: join(folder, 'data'), DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: 'x'.repeat(44) };
 });
 afterAll(async () => {
   rmSync(folder, { recursive: true, force: true });
   await database.drop();
 });
 
-const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { env, encoding: 'utf8', timeout: 120_000 });
+const cli = (...args: string[]) => runCli(args, env);
 
-test('bootstrap prints an operator token once, then refuses; migrate has nothing left to do', () => {
-  const first = run('bootstrap', '--json');
-  expect(first.status).toBe(0);
-  const { token } = JSON.parse(first.stdout);
-  expect(token).toMatch(/^kgop_/);
-  const second = run('bootstrap');
-  expect(second.status).toBe(1);
-  expect(second.stderr).toContain('already exists');
-  expect(second.stdout).not.toContain('kgop_');
-  const migrate = run('migrate');
-  expect(migrate.status).toBe(0);
-  expect(migrate.stdout).toContain('No pending migrations.');
-  expect(run('frobnicate').status).toBe(2);
-  process.env.__CLI_TOKEN = token;
+/** Every command and subcommand, as a user types it. */
+const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke']];
+
+describe('manners', () => {
+  test.concurrent.each(COMMANDS)('keygate %s --help / --version print and change nothing', async (...command) => {
+    const help = await cli(...command, '--help');
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain(`Usage: keygate${command.length ? ' ' + command.join(' ') : ''}`);
+    const version = await cli(...command, '--version');
+    expect(version.status).toBe(0);
+    expect(version.stdout.trim()).toBe(VERSION);
+  });
+
+  test.concurrent.each([
+    [['frobnicate'], "unknown command 'frobnicate'"],
+    [['bootstrap', '--jsn'], "unknown option '--jsn'"],
+    [['serve', 'extra'], 'too many arguments'],
+    [['import', 'alation'], "missing required argument 'file'"],
+    [['operator-token', 'rotate'], "unknown command 'rotate'"],
+    [['operator-token'], 'Usage: keygate operator-token'],
+    [[], 'Usage: keygate'],
+  ])('keygate %j exits 2 with the usage', async (args, message) => {
+    const result = await cli(...args);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(message);
+    expect(result.stderr).toContain('Usage: keygate');
+    expect(result.stdout).toBe('');
+  });
+
+  test('help never runs the command: bootstrap --help, then bootstrap still mints the first token', async () => {
+    expect((await cli('bootstrap', '--help')).status).toBe(0);
+    expect((await cli('help', 'bootstrap')).status).toBe(0);
+    const first = await cli('bootstrap', '--json');
+    expect(first.status).toBe(0);
+    expect(JSON.parse(first.stdout)).toEqual({ token: expect.stringMatching(/^kgop_/) });
+    const second = await cli('bootstrap');
+    expect(second.status).toBe(1);
+    expect(second.stderr).toContain('already exists');
+    expect(second.stdout).not.toContain('kgop_');
+    const migrate = await cli('migrate', '--json');
+    expect(migrate.status).toBe(0);
+    expect(JSON.parse(migrate.stdout)).toEqual({ applied: [] });
+    process.env.__CLI_TOKEN = JSON.parse(first.stdout).token;
+  });
 });
 
-test('serve answers with the bootstrapped token and shuts down cleanly on SIGTERM', async () => {
-  const token = process.env.__CLI_TOKEN!;
-  const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...env, PORT: '0', HOST: '127.0.0.1' } });
+describe('with the server running on the same database', () => {
+  let child: ReturnType<typeof spawn>;
   let output = '';
-  child.stdout.on('data', (chunk) => (output += chunk));
-  child.stderr.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
-    child.stdout.on('data', () => {
-      const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(`http://127.0.0.1:${match[1]}`);
-      }
+  let url: string;
+
+  beforeAll(async () => {
+    child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, ...env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', KEYGATE_OPERATOR_TOKEN: '' } });
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    child.once('exit', () => recordLog(output));
+    url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), 120_000);
+      child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${output}`)));
+      child.stdout!.on('data', () => {
+        const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${match[1]}`);
+        }
+      });
     });
   });
-  const viewer = expectOk(await graphql(url, '{ viewer { isOperator } }', {}, token)).viewer;
-  expect(viewer).toEqual({ isOperator: true });
-  if (!onPostgres) {
-    // One process owns an embedded database: a second one is refused, not let in to corrupt it.
-    const second = run('migrate');
-    expect(second.status).toBe(1);
-    expect(second.stderr).toContain('in use by keygate process');
+
+  test('operator tokens: create, list and revoke from the CLI, used at once by the server', async () => {
+    const token = process.env.__CLI_TOKEN!;
+    expect(expectOk(await graphql(url, '{ viewer { isOperator } }', {}, token)).viewer).toEqual({ isOperator: true });
+    if (!onPostgres) {
+      // The embedded database has one owner; the CLI talks to it through a socket only its user may open.
+      const socket = join(folder, 'data', 'run', 'keygate.sock');
+      expect(statSync(socket).mode & 0o777).toBe(0o600);
+      expect(statSync(join(folder, 'data', 'run')).mode & 0o777).toBe(0o700);
+    }
+    const again = await cli('bootstrap');
+    expect(again.status).toBe(1);
+    expect(again.stderr).toContain('already exists');
+
+    const created = await cli('operator-token', 'create', 'ci', '--json');
+    expect(created.status).toBe(0);
+    const ci = JSON.parse(created.stdout);
+    expect(ci).toEqual({ id: expect.any(String), name: 'ci', token: expect.stringMatching(/^kgop_/) });
+    expect(expectOk(await graphql(url, '{ viewer { isOperator } }', {}, ci.token)).viewer.isOperator).toBe(true);
+
+    const listed = JSON.parse((await cli('operator-token', 'list', '--json')).stdout);
+    expect(listed.map((t: { name: string; status: string }) => [t.name, t.status])).toEqual([
+      ['ci', 'ACTIVE'],
+      ['bootstrap', 'ACTIVE'],
+    ]);
+    expect(JSON.stringify(listed)).not.toContain('kgop_');
+    const table = await cli('operator-token', 'list');
+    expect(table.stdout).toMatch(/^id\tname\tstatus/);
+
+    const bootstrapId = listed.find((t: { name: string }) => t.name === 'bootstrap').id;
+    const revoked = await cli('operator-token', 'revoke', bootstrapId, '--json');
+    expect(revoked.status).toBe(0);
+    expect(JSON.parse(revoked.stdout)).toEqual({ revokedIds: [bootstrapId] });
+    const refused = await graphql(url, '{ viewer { isOperator } }', {}, token);
+    expect(refused.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+
+    const last = await cli('operator-token', 'revoke', ci.id);
+    expect(last.status).toBe(1);
+    expect(last.stderr).toContain('last operator token');
+    const unknown = await cli('operator-token', 'revoke', '00000000-0000-0000-0000-000000000000');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('not found');
+    process.env.__CLI_TOKEN = ci.token;
+  });
+
+  test('migrate answers while the server runs; SIGTERM stops it cleanly with exit 0', async () => {
+    const migrate = await cli('migrate');
+    expect(migrate.status).toBe(0);
+    expect(migrate.stdout).toContain('No pending migrations.');
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output).toContain('keygate stopped');
+    for (const secret of [process.env.__CLI_TOKEN!]) expect(output).not.toContain(secret);
+  });
+});
+
+test('bootstrap when the server is not running: the CLI opens the database itself', async () => {
+  const fresh = await createTestDatabase();
+  const dataDir = mkdtempSync(join(tmpdir(), 'keygate-cli-fresh-'));
+  try {
+    const result = await runCli(['bootstrap', '--json'], { ...env, DATABASE_URL: fresh.url ?? '', KEYGATE_DATA_DIR: dataDir });
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).token).toMatch(/^kgop_/);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+    await fresh.drop();
   }
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
-  expect(await exited).toBe(0);
-  expect(output).toContain('keygate stopped');
-  expect(output).not.toContain(token);
 });

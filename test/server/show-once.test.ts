@@ -61,7 +61,7 @@ test('the create response shows the secret once; nothing can ask for it again', 
     .__schema.types.filter((type: { name: string; fields: { name: string }[] | null }) => type.name !== 'Mutation' && type.fields?.some((f) => /secret/i.test(f.name)))
     .map((type: { name: string }) => type.name)
     .sort();
-  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload', 'RegenerateOAuthClientSecretPayload']);
+  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateOperatorTokenPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload', 'RegenerateOAuthClientSecretPayload']);
   expect(schemaText).not.toContain(account.token);
 });
 

@@ -1,14 +1,17 @@
 import { ManualClock, MasterKey, type Clock } from '../../src/core';
-import type { GatewayConfig } from '../../src/config';
+import { loadConfig, type GatewayConfig } from '../../src/config';
 import { createExampleProvider } from '../../src/plugins/example/example.provider';
 import type { ProviderFactory } from '../../src/plugins/provider';
 import { defaultProviders } from '../../src/plugins/registry';
 import { Gateway } from '../../src/server/gateway';
 import { createLogger } from '../../src/server/logger';
 import { createTestDatabase, type TestDatabase } from './database';
+import { recordLog, recordSecret } from './suite-scan';
 
 export const OPERATOR_TOKEN = 'test-operator-token-0123456789';
 const MASTER_KEY = MasterKey.generate();
+recordSecret(OPERATOR_TOKEN);
+recordSecret(MASTER_KEY);
 
 export interface TestGateway {
   gateway: Gateway;
@@ -36,6 +39,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const clock = (options.clock as ManualClock) ?? new ManualClock(new Date());
   const logs: string[] = [];
   const config: GatewayConfig = {
+    ...loadConfig({}),
     port: 0,
     host: '127.0.0.1',
     databaseUrl: database.url,
@@ -54,7 +58,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     config,
     providers: options.providers ?? [createExampleProvider, ...defaultProviders],
     clock,
-    logger: createLogger('debug', (line) => logs.push(line)),
+    logger: createLogger('debug', (line) => (logs.push(line), recordLog(line))),
     countStatements: options.countStatements,
   });
   const handle: TestGateway = {

@@ -1,10 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { recordEnvSecrets, recordLog } from './suite-scan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
 
 export interface GatewayProcess {
   url: string;
+  /** Where /metrics, /healthz and /readyz are (the management port when one is set). */
+  managementUrl: string;
   child: ChildProcess;
   output: () => string;
   stop(): Promise<number | null>;
@@ -12,13 +15,15 @@ export interface GatewayProcess {
 
 /** `keygate serve` as a separate process (dist/ is built by the test global setup). */
 export async function startGatewayProcess(env: Record<string, string>, options: { startTimeoutMs?: number } = {}): Promise<GatewayProcess> {
+  recordEnvSecrets(env);
   const child = spawn(process.execPath, [BIN, 'serve'], { env: { ...process.env, NODE_OPTIONS: '', PORT: '0', HOST: '127.0.0.1', KEYGATE_LOG_LEVEL: 'info', ...env } });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  void exited.then(() => recordLog(output));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), options.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), options.startTimeoutMs ?? 180_000);
     void exited.then((code) => reject(new Error(`serve exited with ${code}: ${output}`)));
     child.stdout!.on('data', () => {
       const match = /"url":"http:\/\/127\.0\.0\.1:(\d+)\/graphql"/.exec(output);
@@ -28,8 +33,10 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
       }
     });
   });
+  const management = /"management":"http:\/\/127\.0\.0\.1:(\d+)\/metrics"/.exec(output);
   return {
     url,
+    managementUrl: management ? `http://127.0.0.1:${management[1]}` : url,
     child,
     output: () => output,
     stop: async () => {
@@ -37,4 +44,32 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
       return exited;
     },
   };
+}
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** `keygate <args>` as a separate process; `env` on top of this process's (DATABASE_URL etc.). */
+export function runCli(args: string[], env: Record<string, string> = {}, timeoutMs = 120_000): Promise<CliResult> {
+  recordEnvSecrets(env);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NODE_OPTIONS: '', KEYGATE_OPERATOR_TOKEN: '', ...env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.on('data', (chunk) => (stdout += chunk));
+    child.stderr!.on('data', (chunk) => (stderr += chunk));
+    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`keygate ${args.join(' ')} timed out: ${stdout}${stderr}`))), timeoutMs);
+    child.once('exit', (status) => {
+      clearTimeout(timer);
+      // Let the pipes drain.
+      setImmediate(() => {
+        // stdout carries answers (a printed token is the point of bootstrap); stderr is the log.
+        recordLog(args[0] === 'serve' ? stdout + stderr : stderr);
+        resolve({ status, stdout, stderr });
+      });
+    });
+  });
 }

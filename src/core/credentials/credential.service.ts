@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { IsNull } from 'typeorm';
-import { AccessTokenEntity, PrincipalEntity } from '../../entities';
+import { PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import type { Clock } from '../clock';
 import type { Database } from '../database';
-import { conflict, unauthenticated } from '../errors';
-import { constantTimeEqual, generateSecret, hashSecret, parseSecret, SECRET_KINDS, verifySecret } from '../secrets';
+import { unauthenticated } from '../errors';
+import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../secrets';
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
 import type { EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
-import { activeTokenSql, tokenStatus } from '../tokens';
+import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
 
 export const OPERATOR_PROVIDER = 'keygate';
+/** Serializes changes to the set of operator tokens (bootstrap, create, revoke). */
+export const OPERATOR_TOKEN_LOCK = 7304401;
 /** Compared against when a client id is unknown, so that an unknown id costs what a known one does. */
 const DUMMY_SECRET_HASH = hashSecret(randomBytes(32).toString('hex'));
 const CACHE_TTL_MS = 60_000;
@@ -48,7 +50,9 @@ export class CredentialService {
   private events?: EventService;
   /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
   private evictions = 0;
-  private operatorPrincipal: PrincipalEntity | null = null;
+  private operatorRow: PrincipalEntity | null = null;
+  /** Told whether each lookup was answered from the cache (metrics). */
+  onLookup: (result: 'hit' | 'miss') => void = () => undefined;
 
   constructor(
     private readonly db: Database,
@@ -115,11 +119,13 @@ export class CredentialService {
           cached.touchedAt = now;
           this.onUse(cached.actor.credentialId, null);
         }
+        this.onLookup('hit');
         return cached.actor;
       }
       this.cache.delete(key);
     }
     const generation = this.evictions;
+    this.onLookup('miss');
     const actor = await this.resolveUncached(value);
     // A revocation (or grant change) that committed while this lookup ran may already have been
     // evicted for: the answer is still good for this request, but not for the cache.
@@ -221,12 +227,12 @@ export class CredentialService {
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */
   async operator(): Promise<Actor> {
-    await this.ensureOperatorPrincipal();
+    await this.operatorPrincipal();
     return { ...this.operatorActor(), credentialId: 'local' };
   }
 
   private operatorActor(): Actor {
-    const principal = this.operatorPrincipal!;
+    const principal = this.operatorRow!;
     return {
       kind: 'operator',
       provider: OPERATOR_PROVIDER,
@@ -241,9 +247,10 @@ export class CredentialService {
     };
   }
 
-  private async ensureOperatorPrincipal(): Promise<PrincipalEntity> {
-    if (this.operatorPrincipal) return this.operatorPrincipal;
-    this.operatorPrincipal = await this.db.transaction(async ({ manager }) => {
+  /** The operator's principal row, made on first use. */
+  async operatorPrincipal(): Promise<PrincipalEntity> {
+    if (this.operatorRow) return this.operatorRow;
+    this.operatorRow = await this.db.transaction(async ({ manager }) => {
       await manager.query(`SELECT pg_advisory_xact_lock(7304400)`);
       const existing = await manager.findOne(PrincipalEntity, { where: { provider: OPERATOR_PROVIDER, name: 'operator' } });
       if (existing) return existing;
@@ -252,41 +259,14 @@ export class CredentialService {
         manager.create(PrincipalEntity, { provider: OPERATOR_PROVIDER, kind: 'operator', name: 'operator', createdAt: now, updatedAt: now, attributes: {} }),
       );
     });
-    return this.operatorPrincipal;
+    return this.operatorRow;
   }
 
   /** `KEYGATE_OPERATOR_TOKEN`: the value becomes an operator credential; only its hash is kept. */
   async configureOperatorToken(value: string): Promise<void> {
     if (value.length < 16) throw new Error('KEYGATE_OPERATOR_TOKEN must be at least 16 characters long.');
-    await this.ensureOperatorPrincipal();
+    await this.operatorPrincipal();
     this.configuredOperatorHash = hashSecret(value);
-  }
-
-  /** `keygate bootstrap`: the first operator token, printed once; refused when one exists. */
-  async bootstrapOperator(origin: string): Promise<string> {
-    const principal = await this.ensureOperatorPrincipal();
-    return this.db.transaction(async ({ manager }) => {
-      await manager.query(`SELECT pg_advisory_xact_lock(7304401)`);
-      const existing = await manager
-        .createQueryBuilder(AccessTokenEntity, 't')
-        .where(`t.owner_id = :owner AND ${activeTokenSql('t', ':now')}`, { owner: principal.id, now: this.clock.now() })
-        .getCount();
-      if (existing > 0) throw conflict('An operator token already exists; revoke it before bootstrapping another.');
-      const secret = generateSecret(SECRET_KINDS.operator);
-      const token = await manager.save(
-        manager.create(AccessTokenEntity, {
-          provider: OPERATOR_PROVIDER,
-          ownerId: principal.id,
-          kind: 'operator',
-          name: 'bootstrap',
-          secretHash: hashSecret(secret),
-          createdAt: this.clock.now(),
-          expiresAt: null,
-        }),
-      );
-      await this.audit.record({ actor: null, action: 'operator.bootstrap', provider: OPERATOR_PROVIDER, target: token.id, outcome: 'success', origin }, manager);
-      return secret;
-    });
   }
 }
 

@@ -15,6 +15,9 @@ export interface PGliteLike {
   readonly closed: boolean;
 }
 
+/** Where tracing wraps each embedded statement in a span (the pg instrumentation cannot see PGlite). */
+export const embeddedQueryHooks: { wrap?: <T>(sql: string, run: () => Promise<T>) => Promise<T> } = {};
+
 /**
  * A `pg`-compatible pool over one embedded PGlite database, for TypeORM's postgres driver.
  *
@@ -43,7 +46,11 @@ class PGliteClient extends EventEmitter {
     }
   }
 
-  private async run(sql: string, params?: unknown[]) {
+  private run(sql: string, params?: unknown[]) {
+    return embeddedQueryHooks.wrap ? embeddedQueryHooks.wrap(sql, () => this.execute(sql, params)) : this.execute(sql, params);
+  }
+
+  private async execute(sql: string, params?: unknown[]) {
     if (params && params.length > 0) {
       const res = await this.db.query(sql, params);
       return { rows: res.rows, rowCount: res.affectedRows ?? res.rows.length, command: commandOf(sql), fields: res.fields };

@@ -2,11 +2,12 @@ import { AuditService } from '../audit';
 import { AccessGuard } from '../authz';
 import { createChange, type Change } from '../change';
 import type { Clock } from '../clock';
-import { CredentialService } from '../credentials';
+import { CredentialService, OperatorTokenService } from '../credentials';
 import type { Database } from '../database';
 import { FailureLimiter } from '../rate-limit';
 import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
 import { EventService } from '../events';
+import { noMetrics, type CoreMetrics } from '../metrics';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { ResourceService } from '../resources';
@@ -24,6 +25,7 @@ export interface CoreOptions {
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
+  metrics?: CoreMetrics;
 }
 
 /** Everything core offers to providers and faces, built once per gateway. */
@@ -40,6 +42,7 @@ export class CoreServices {
   readonly resources: ResourceService;
   readonly credentials: CredentialService;
   readonly signing: SigningService;
+  readonly operatorTokens: OperatorTokenService;
   /** Failed authentications per key (address, or a provider's user name): the edge and providers share it. */
   readonly authFailures: FailureLimiter;
   /** Runs an act's writes: transaction, events and audit row together (see core/change). */
@@ -56,7 +59,8 @@ export class CoreServices {
     options: CoreOptions = {},
   ) {
     this.audit = new AuditService(db, clock);
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60);
+    const metrics = options.metrics ?? noMetrics;
+    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
     this.authz = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
     this.change = createChange(db, this.events, this.audit);
@@ -73,6 +77,9 @@ export class CoreServices {
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);
+    this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);
+    this.credentials.onLookup = (result) => metrics.credentialLookup(result);
+    observeEvents(this.events, clock, metrics);
   }
 
   /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
@@ -89,4 +96,15 @@ export class CoreServices {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.events.stop();
   }
+}
+
+/** Counts what the event log says happened: committed events, issued tokens, delivery lag. */
+function observeEvents(events: EventService, clock: Clock, metrics: CoreMetrics): void {
+  events.onCommitted((rows) => {
+    for (const row of rows) {
+      metrics.eventAppended(row.kind);
+      if (row.kind === 'CREATED' && row.subjectType !== 'SERVICE_ACCOUNT') metrics.tokenIssued(row.provider, row.subjectType === 'REFRESH_TOKEN' ? 'refresh' : 'access');
+    }
+  });
+  events.subscribe((event) => metrics.eventDelivered(Math.max(0, (clock.now().getTime() - event.at.getTime()) / 1000)));
 }

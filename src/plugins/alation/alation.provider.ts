@@ -1,5 +1,5 @@
 import type { CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 import { alationPolicy, ALATION_LIFESPANS, ALATION_ROLES } from './alation.policy';
 import { alationRoutes } from './alation.routes';
 import { AlationService } from './alation.service';
@@ -11,16 +11,15 @@ import { AlationOAuth } from './oauth/oauth.service';
  * Alation: users (people and API service accounts) with roles, refresh tokens that mint API
  * access tokens, CSV import, and OAuth 2.0 clients with signed tokens. See README.md here.
  */
-export const createAlationProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
-  // `core` is absent when the schema printer only asks for ids: nothing touches it until used.
+export const alationManifest: ProviderManifest = { id: 'alation', displayName: 'Alation', lifespans: ALATION_LIFESPANS, signsTokens: true };
+
+export const createAlationProvider: ProviderFactory = defineProvider(alationManifest, (core: CoreServices): ProviderPlugin => {
   let services: { alation: AlationService; oauth: AlationOAuth } | undefined;
   const use = () => (services ??= { alation: new AlationService(core, plugin), oauth: new AlationOAuth(core, plugin) });
 
   const plugin: ProviderPlugin = {
-    id: 'alation',
-    displayName: 'Alation',
+    ...alationManifest,
     catalog: { roles: ALATION_ROLES },
-    lifespans: ALATION_LIFESPANS,
     policy: alationPolicy,
 
     init() {
@@ -43,4 +42,4 @@ export const createAlationProvider: ProviderFactory = (core: CoreServices): Prov
     },
   };
   return plugin;
-};
+});

@@ -1,5 +1,5 @@
 import type { CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 import { ATLAN_ROLES, buildPolicy, type GrantLevel } from './atlan.policy';
 import { atlanRoutes } from './atlan.routes';
 import { AtlanResources, AtlanService } from './atlan.service';
@@ -9,16 +9,20 @@ import { AtlanResources, AtlanService } from './atlan.service';
  * `access_token` is the token), users hold short-lived bearer tokens, personas carry policies, and
  * connections and query collections carry admin / editor / viewer grants. See README.md here.
  */
-export const createAtlanProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
+export const atlanManifest: ProviderManifest = {
+  id: 'atlan',
+  displayName: 'Atlan',
+  // api_token: the lifespan comes from each token's validitySeconds. bearer: a user's session.
+  lifespans: { bearer: 3600 },
+};
+
+export const createAtlanProvider: ProviderFactory = defineProvider(atlanManifest, (core: CoreServices): ProviderPlugin => {
   let services: { atlan: AtlanService; resources: AtlanResources } | undefined;
   const use = () => (services ??= { atlan: new AtlanService(core, plugin), resources: new AtlanResources(core, plugin) });
 
   const plugin: ProviderPlugin = {
-    id: 'atlan',
-    displayName: 'Atlan',
+    ...atlanManifest,
     catalog: { roles: ATLAN_ROLES, permissions: [], personas: true },
-    // api_token: the lifespan comes from each token's validitySeconds. bearer: a user's session.
-    lifespans: { bearer: 3600 },
     policy: buildPolicy({
       levelOf: async (principalId, resourceId) => (await core.resources.levelOf(principalId, resourceId)) as GrantLevel | null,
       personaPolicies: (personaIds) => core.catalog.personaPolicies(personaIds),
@@ -32,4 +36,4 @@ export const createAtlanProvider: ProviderFactory = (core: CoreServices): Provid
     routes: (kit) => atlanRoutes(kit, use().atlan, use().resources),
   };
   return plugin;
-};
+});

@@ -1,5 +1,5 @@
 import type { CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 import { EXAMPLE_PERMISSIONS, EXAMPLE_ROLES, examplePolicy } from './example.policy';
 import { exampleRoutes } from './example.routes';
 import { ExampleService } from './example.service';
@@ -9,14 +9,14 @@ import { ExampleService } from './example.service';
  * benchmarks register it; production does not. Start a new vendor by copying this folder
  * (docs/adding-a-provider.md).
  */
-export const createExampleProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
+export const exampleManifest: ProviderManifest = { id: 'example', displayName: 'Example', lifespans: { refresh: 7 * 24 * 3600, access: 3600 } };
+
+export const createExampleProvider: ProviderFactory = defineProvider(exampleManifest, (core: CoreServices): ProviderPlugin => {
   let service: ExampleService | undefined;
   const example = () => (service ??= new ExampleService(core, plugin));
   const plugin: ProviderPlugin = {
-    id: 'example',
-    displayName: 'Example',
+    ...exampleManifest,
     catalog: { roles: EXAMPLE_ROLES, permissions: EXAMPLE_PERMISSIONS },
-    lifespans: { refresh: 7 * 24 * 3600, access: 3600 },
     policy: examplePolicy,
 
     createServiceAccount: (ctx, input) => example().createServiceAccount(ctx, input),
@@ -26,5 +26,4 @@ export const createExampleProvider: ProviderFactory = (core: CoreServices): Prov
     routes: exampleRoutes,
   };
   return plugin;
-};
-
+});

@@ -1,5 +1,5 @@
 import { badInput, type CoreServices } from '../../core';
-import type { ProviderFactory, ProviderPlugin } from '../provider';
+import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
 import { SERVICE_ACCOUNT_TOKEN_SECONDS, TALEND_PERMISSIONS, TalendKind, TalendLifespan, talendPolicy, TOKEN_ISSUER, TOKEN_TYPE } from './talend.policy';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
@@ -9,18 +9,22 @@ import { TalendService } from './talend.service';
  * exchanged for 30-minute signed tokens, and users whose personal access tokens carry their
  * current permissions. See README.md in this folder for the mapping and the choices made.
  */
-export const createTalendProvider: ProviderFactory = (core: CoreServices): ProviderPlugin => {
-  // `core` is absent when the schema printer only asks for ids; nothing below touches it until used.
+export const talendManifest: ProviderManifest = {
+  id: 'talend',
+  displayName: 'Talend',
+  lifespans: {
+    [TalendLifespan.serviceAccountToken]: SERVICE_ACCOUNT_TOKEN_SECONDS,
+    [TalendLifespan.personal]: null,
+  },
+  signsTokens: true,
+};
+
+export const createTalendProvider: ProviderFactory = defineProvider(talendManifest, (core: CoreServices): ProviderPlugin => {
   let service: TalendService;
   const talend = () => (service ??= new TalendService(core, plugin));
   const plugin: ProviderPlugin = {
-    id: 'talend',
-    displayName: 'Talend',
+    ...talendManifest,
     catalog: { permissions: TALEND_PERMISSIONS, kinds: [TalendKind.user, TalendKind.serviceAccount] },
-    lifespans: {
-      [TalendLifespan.serviceAccountToken]: SERVICE_ACCOUNT_TOKEN_SECONDS,
-      [TalendLifespan.personal]: null,
-    },
     policy: talendPolicy(async (id) => (await core.principals.find(id))?.kind ?? null),
 
     init() {
@@ -44,4 +48,4 @@ export const createTalendProvider: ProviderFactory = (core: CoreServices): Provi
     routes: (kit) => registerTalendRoutes(kit, talend()),
   };
   return plugin;
-};
+});

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runAlationImport } from '../../../src/server/import-command';
+import { runCli } from '../../support/process';
 import { createTestDatabase, onPostgres } from '../../support/database';
 import { startTestGateway, type TestGateway, OPERATOR_TOKEN } from '../../support/gateway';
 import { codes, expectOk, graphql } from '../../support/graphql';
@@ -143,36 +143,36 @@ describe('npx keygate import alation <file.csv> [--confirm]', () => {
   test('preview by default, --confirm applies, problems exit 1 with per-line messages', async () => {
     const database = onPostgres ? await createTestDatabase() : { url: undefined, dataDir: await mkdtemp(join(tmpdir(), 'keygate-cli-')), drop: async () => undefined };
     const dir = await mkdtemp(join(tmpdir(), 'keygate-csv-'));
-    const config = { databaseUrl: database.url, dataDir: database.dataDir, lifespans: {} };
-    const io = () => {
-      const out: string[] = [];
-      const err: string[] = [];
-      return { out, err, io: { config, stdout: { write: (s: string) => out.push(s) > 0 }, stderr: { write: (s: string) => err.push(s) > 0, isTTY: false } } };
-    };
+    const env = { DATABASE_URL: database.url ?? '', KEYGATE_DATA_DIR: database.dataDir, KEYGATE_MASTER_KEY: 'x'.repeat(44) };
+    const importCsv = (...args: string[]) => runCli(['import', 'alation', ...args], env);
     try {
       const file = join(dir, 'users.csv');
       const rows = Array.from({ length: 600 }, (_, i) => `cli${i}@example.com,CLI ${i},cli${i}@example.com,,STEWARD,`);
       await writeFile(file, HEADER + 'cli-bad@example.com,,cli-bad@example.com,,Steward,S3cret-Password!\n' + rows.join('\n') + '\n');
 
-      const preview = io();
-      expect(await runAlationImport([file], preview.io)).toBe(1);
-      expect(preview.out.join('')).toContain('line 2, role: Unknown role "Steward".');
-      expect(preview.out.join('')).toContain('601 row(s), 600 valid, 1 problem(s). Nothing was written.');
-      expect(preview.out.join('') + preview.err.join('')).not.toContain('S3cret-Password!');
-      expect(preview.err.join('')).toMatch(/\[#+\] 100% validating 601\/601/);
+      const preview = await importCsv(file);
+      expect(preview.status).toBe(1);
+      expect(preview.stdout).toContain('line 2, role: Unknown role "Steward".');
+      expect(preview.stdout).toContain('601 row(s), 600 valid, 1 problem(s). Nothing was written.');
+      expect(preview.stdout + preview.stderr).not.toContain('S3cret-Password!');
+      expect(preview.stderr).toMatch(/\[#+\] 100% validating 601\/601/);
 
       await writeFile(file, HEADER + rows.join('\n') + '\n');
-      const ok = io();
-      expect(await runAlationImport([file], ok.io)).toBe(0);
-      expect(ok.out.join('')).toContain('Preview: 600 row(s), all valid. Nothing was written; run again with --confirm to create them.');
-      const applied = io();
-      expect(await runAlationImport([file, '--confirm'], applied.io)).toBe(0);
-      expect(applied.out.join('')).toMatch(/Created 600 user\(s\)/);
-      expect(applied.err.join('')).toMatch(/100% writing 600\/600/);
+      const ok = await importCsv(file, '--json');
+      expect(ok.status).toBe(0);
+      expect(JSON.parse(ok.stdout)).toEqual({ confirmed: false, total: 600, valid: 600, errors: [], created: 0 });
+      const applied = await importCsv(file, '--confirm');
+      expect(applied.status).toBe(0);
+      expect(applied.stdout).toMatch(/Created 600 account\(s\)/);
+      expect(applied.stderr).toMatch(/100% writing 600\/600/);
 
-      const usage = io();
-      expect(await runAlationImport([], usage.io)).toBe(2);
-      expect(await runAlationImport([join(dir, 'missing.csv')], usage.io)).toBe(2);
+      expect((await importCsv()).status).toBe(2);
+      const missing = await importCsv(join(dir, 'missing.csv'));
+      expect(missing.status).toBe(2);
+      expect(missing.stderr).toContain('cannot read');
+      const unknownProvider = await runCli(['import', 'atlan', file], env);
+      expect(unknownProvider.status).toBe(1);
+      expect(unknownProvider.stderr).toContain('Atlan has no CSV import');
 
       // The users are there for a gateway on the same database.
       const g = await startTestGateway({ database: { ...database, drop: async () => undefined } });
@@ -187,5 +187,5 @@ describe('npx keygate import alation <file.csv> [--confirm]', () => {
       await database.drop();
       if (!onPostgres) await rm(database.dataDir, { recursive: true, force: true });
     }
-  });
+  }, 300_000);
 });
