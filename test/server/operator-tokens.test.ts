@@ -47,7 +47,7 @@ test('named tokens: shown once, listed without secrets, revoked at once; the las
     ['ci', 'REVOKED'],
   ]);
 
-  const audit = expectOk(await graphql(t.url, '{ auditEvents(last: 100) { action outcome target } }', {}, OPERATOR_TOKEN)).auditEvents;
+  const audit = expectOk(await graphql(t.url, '{ auditEvents(first: 100) { nodes { action outcome target } } }', {}, OPERATOR_TOKEN)).auditEvents.nodes;
   expect(audit).toEqual(
     expect.arrayContaining([
       { action: 'operator.createToken', outcome: 'success', target: first.operatorToken.id },
