@@ -53,16 +53,16 @@ export interface ApiTokenRecord {
   attributes: Record<string, unknown>;
 }
 
-/** The vendor's record; `encodeLists` JSON-encodes the list-valued attributes as list and retrieve do. */
-export function toRecord(account: PrincipalEntity, personas: readonly PersonaEntity[], options: { encodeLists: boolean; accessToken?: string }): ApiTokenRecord {
-  const lists = {
-    personas: personas.map((p) => ({ id: p.id, persona: p.name, personaQualifiedName: p.qualifiedName })),
-    personaQualifiedName: personas.map((p) => p.qualifiedName),
-    workspacePermissions: (account.attributes.workspacePermissions as string[] | undefined) ?? [],
-  };
-  const encoded = options.encodeLists
-    ? Object.fromEntries(Object.entries(lists).map(([key, value]) => [key, JSON.stringify(value)]))
-    : lists;
+/**
+ * The vendor's record, one shape for list, retrieve, create and update, the one that pyatlan,
+ * atlan-java and atlan-go all parse: personas as `{id, persona, personaQualifiedName}` objects
+ * (pyatlan refuses bare strings in a list; atlan-java reads names from a string into the wrong
+ * field), permissions as a list of strings, and `createdAt` / `access.token.lifespan` as decimal
+ * text (atlan-go unmarshals them into `*string`; pyatlan and atlan-java read text as numbers).
+ * `personas` is the field Atlan deprecated: always empty, as atlan-go only takes strings there.
+ */
+export function toRecord(account: PrincipalEntity, personas: readonly PersonaEntity[], options: { accessToken?: string } = {}): ApiTokenRecord {
+  const lifespan = account.attributes.validitySeconds as number | undefined;
   return {
     id: account.id,
     clientId: account.clientId,
@@ -71,13 +71,40 @@ export function toRecord(account: PrincipalEntity, personas: readonly PersonaEnt
       clientId: account.clientId,
       displayName: account.name,
       description: account.description ?? '',
-      createdAt: account.createdAt.getTime(),
+      createdAt: String(account.createdAt.getTime()),
       createdBy: account.createdBy,
-      'access.token.lifespan': account.attributes.validitySeconds ?? null,
-      ...encoded,
+      'access.token.lifespan': lifespan === undefined || lifespan === null ? null : String(lifespan),
+      personas: [],
+      personaQualifiedName: personas.map((p) => ({ id: p.id, persona: p.name, personaQualifiedName: p.qualifiedName })),
+      workspacePermissions: (account.attributes.workspacePermissions as string[] | undefined) ?? [],
       ...(options.accessToken ? { accessToken: options.accessToken } : {}),
     },
   };
+}
+
+/** The role every API token holds in Atlan (what `RoleCache.is_api_token_user()` looks for). */
+export const API_TOKEN_ROLE = '$api-token-default-access';
+
+/** `UserMinimalResponse`: a user as Heracles describes it; an API token as its service-account user. */
+export function toCurrentUser(principal: PrincipalEntity) {
+  const isToken = principal.kind === ATLAN_KINDS.apiToken;
+  return {
+    id: principal.id,
+    username: isToken ? (principal.username ?? `${USERNAME_PREFIX}${principal.clientId}`) : principal.name,
+    email: principal.email,
+    emailVerified: false,
+    enabled: true,
+    firstName: isToken ? null : (principal.displayName?.split(' ')[0] ?? null),
+    lastName: isToken ? null : (principal.displayName?.split(' ').slice(1).join(' ') || null),
+    createdTimestamp: principal.createdAt.getTime(),
+    attributes: {},
+  };
+}
+
+/** `whoami`: the caller with its roles, each `{name}`; an API token holds the API-token role. */
+export function toWhoami(principal: PrincipalEntity) {
+  const role = principal.kind === ATLAN_KINDS.apiToken ? API_TOKEN_ROLE : (principal.role ?? '$member');
+  return { ...toCurrentUser(principal), roles: [{ name: role }] };
 }
 
 /** Required display name, description (may be empty) and a persona list (the complete set). */
@@ -124,8 +151,9 @@ export function parseListQuery(query: Record<string, unknown>): ListQuery {
   };
   const limit = whole('limit', 100, 0, 1000);
   const offset = whole('offset', 0, 0, 1_000_000_000);
+  // `count=True` (Python's str(bool)), `true` (Go, Java), `1`: the SDKs' spellings. The totals are always sent.
   const count = single('count');
-  if (count !== undefined && count !== '' && count !== 'true' && count !== 'false')
+  if (count !== undefined && count !== '' && !/^(true|false|1|0)$/i.test(count))
     throw badInput(`count must be true or false, got "${count}".`, { field: 'count' });
 
   const sortRaw = single('sort') || '-createdAt';

@@ -1,6 +1,6 @@
 import { badInput } from '../../core';
 import type { RouteKit, RouteRequest } from '../route-kit';
-import { atlanErrors, jsonBody, parseListQuery, readFields, tokenGuid, toRecord } from './atlan.mapper';
+import { atlanErrors, jsonBody, parseListQuery, readFields, tokenGuid, toCurrentUser, toRecord, toWhoami } from './atlan.mapper';
 import { ATLAN_KINDS } from './atlan.policy';
 import type { AtlanResources, AtlanService, GrantSubject, ResourceType } from './atlan.service';
 
@@ -22,7 +22,7 @@ export function atlanRoutes(kit: RouteKit, atlan: AtlanService, resources: Atlan
     async (req) => {
       const page = await acts.listServiceAccounts(req.ctx, parseListQuery(req.query));
       const personas = await atlan.personasOf(page.nodes.map((r) => r.id));
-      return { body: { totalRecord: page.totalCount, filterRecord: page.filteredCount, records: page.nodes.map((r) => toRecord(r, personas.get(r.id) ?? [], { encodeLists: true })) } };
+      return { body: { totalRecord: page.totalCount, filterRecord: page.filteredCount, records: page.nodes.map((r) => toRecord(r, personas.get(r.id) ?? [])) } };
     },
     { ...options, summary: 'List API tokens (filter, sort, offset paging)' },
   );
@@ -33,7 +33,7 @@ export function atlanRoutes(kit: RouteKit, atlan: AtlanService, resources: Atlan
       const body = jsonBody(req);
       const fields = readFields(body, { descriptionRequired: true });
       const issued = await acts.createServiceAccount(req.ctx, 'atlan', { ...fields, validitySeconds: body.validitySeconds as number });
-      return { body: toRecord(issued.record, await personasOf(issued.record.id), { encodeLists: false, accessToken: issued.secret! }) };
+      return { body: toRecord(issued.record, await personasOf(issued.record.id), { accessToken: issued.secret! }) };
     },
     { ...options, secret: true, summary: 'Create an API token (its value shown once)' },
   );
@@ -44,8 +44,10 @@ export function atlanRoutes(kit: RouteKit, atlan: AtlanService, resources: Atlan
       const id = tokenGuid(param(req, 'guid'), 'POST');
       const body = jsonBody(req);
       if (body.validitySeconds !== undefined) throw badInput('validitySeconds is set when a token is created and cannot be changed; create a new token instead.', { field: 'validitySeconds' });
-      const account = await acts.updateServiceAccount(req.ctx, id, readFields(body, { descriptionRequired: true }), API_TOKEN);
-      return { body: toRecord(account, await personasOf(account.id), { encodeLists: false }) };
+      // atlan-go leaves a nil description out of the body: the description stays as it is.
+      const fields = readFields(body, { descriptionRequired: false });
+      const account = await acts.updateServiceAccount(req.ctx, id, { ...fields, description: body.description == null ? undefined : fields.description }, API_TOKEN);
+      return { body: toRecord(account, await personasOf(account.id)) };
     },
     { ...options, summary: 'Change an API token (display name, description, personas)' },
   );
@@ -58,6 +60,16 @@ export function atlanRoutes(kit: RouteKit, atlan: AtlanService, resources: Atlan
     },
     { ...options, summary: 'Delete an API token' },
   );
+
+  // The caller's own record (`UserClient.get_current()`, `RoleCache.is_api_token_user()`): read
+  // through getServiceAccount, which lets every principal read itself.
+  const caller = async (req: RouteRequest) => {
+    const actor = req.ctx.actor;
+    if (!actor || actor.kind !== 'principal' || actor.provider !== 'atlan') throw badInput('Call this with an Atlan API token or a user\'s bearer token.');
+    return acts.getServiceAccount(req.ctx, actor.principalId);
+  };
+  kit.route('GET', '/api/service/users/current', async (req) => ({ body: toCurrentUser(await caller(req)) }), { errors: atlanErrors, summary: 'The calling user or API token' });
+  kit.route('GET', '/api/service/whoami', async (req) => ({ body: toWhoami(await caller(req)) }), { errors: atlanErrors, summary: 'The caller and its roles' });
 
   for (const [plural, type] of [
     ['connections', 'connection'],

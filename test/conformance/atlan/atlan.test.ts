@@ -23,13 +23,6 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.close());
 
-/**
- * A call keygate does not yet answer the way the SDK needs (issue 13: `count=True`, the record's
- * shape, whoami, users/current, a body without description). Jest's `test.failing` passes while
- * the gap is there and fails once it is closed, so closing one means turning it into `test`.
- */
-const gap = test.failing;
-
 /** Every SDK parses the record, and they agree on what it says. */
 function parsedByAll(record: Json): ParsedApiToken {
   const [first, ...others] = ATLAN_SDKS.map(({ record: parse }) => parse(record));
@@ -52,7 +45,7 @@ function listParsedByAll(body: Json) {
 describe('pyatlan TokenClient', () => {
   let created: ParsedApiToken;
 
-  gap('create(display_name, personas={qn}): the one-time secret arrives in attributes.access_token', async () => {
+  test('create(display_name, personas={qn}): the one-time secret arrives in attributes.access_token', async () => {
     const raw = (await py.tokenCreate('py-loader', { description: 'nightly load', personas: [persona.qualifiedName] })) as Json;
     created = pyatlanApiToken(raw);
     expect(created.attributes?.accessToken).toMatch(/^kgat_/);
@@ -62,18 +55,18 @@ describe('pyatlan TokenClient', () => {
     parsedByAll(raw);
   });
 
-  gap('get(): count=True&offset=0, every record parses', async () => {
+  test('get(): count=True&offset=0, every record parses', async () => {
     const response = listParsedByAll((await py.tokenGet()) as Json);
     expect(response.totalRecord).toBeGreaterThanOrEqual(1);
     expect(response.records?.map((r) => r.guid)).toContain(created.guid);
   });
 
-  gap('get(limit, post_filter, sort, count=False, offset)', async () => {
+  test('get(limit, post_filter, sort, count=False, offset)', async () => {
     const response = pyatlanApiTokenResponse((await py.tokenGet({ limit: 1, postFilter: '{"displayName":"py-loader"}', sort: '-createdAt', count: false, offset: 0 })) as Json);
     expect(response.records).toHaveLength(1);
   });
 
-  gap('get_by_name, get_by_id (with and without service-account-), get_by_guid find the token', async () => {
+  test('get_by_name, get_by_id (with and without service-account-), get_by_guid find the token', async () => {
     for (const raw of [
       await py.tokenGetByName('py-loader'),
       await py.tokenGetById(created.clientId!),
@@ -88,12 +81,12 @@ describe('pyatlan TokenClient', () => {
     }
   });
 
-  gap('get_by_name for a name nobody has: no record (None)', async () => {
+  test('get_by_name for a name nobody has: no record (None)', async () => {
     const response = pyatlanApiTokenResponse((await py.tokenGetByName('nobody-has-this')) as Json);
     expect(response.records ?? []).toHaveLength(0);
   });
 
-  gap('update(guid, name, description, personas) replaces the set; without personas it unlinks all', async () => {
+  test('update(guid, name, description, personas) replaces the set; without personas it unlinks all', async () => {
     const renamed = parsedByAll((await py.tokenUpdate(created.guid!, 'py-loader-2', { description: 'renamed', personas: [persona.qualifiedName] })) as Json);
     expect(renamed.displayName).toBe('py-loader-2');
     expect(renamed.attributes?.description).toBe('renamed');
@@ -102,14 +95,14 @@ describe('pyatlan TokenClient', () => {
     expect(bare.attributes?.accessToken).toBeNull();
   });
 
-  gap('the created token is an API key of its own: UserClient.get_current() and whoami', async () => {
+  test('the created token is an API key of its own: UserClient.get_current() and whoami', async () => {
     const asToken = new PyAtlan(t.url, created.attributes!.accessToken!);
     const current = pyatlanUserMinimal((await asToken.userGetCurrent()) as Json);
     expect(current.username).toBe(created.username);
     expect(pyatlanIsApiTokenUser((await asToken.whoami()) as Json)).toBe(true);
   });
 
-  gap('a user: get_current() names the user; whoami says $admin (is_api_token_user is True for admins, as pyatlan reads it)', async () => {
+  test('a user: get_current() names the user; whoami says $admin (is_api_token_user is True for admins, as pyatlan reads it)', async () => {
     const current = pyatlanUserMinimal((await py.userGetCurrent()) as Json);
     expect(current.username).toBe('conformance-admin');
     expect(pyatlanIsApiTokenUser((await py.whoami()) as Json)).toBe(true);
@@ -118,7 +111,7 @@ describe('pyatlan TokenClient', () => {
     expect(pyatlanIsApiTokenUser((await member.whoami()) as Json)).toBe(false);
   });
 
-  gap('purge(guid): 200; the token stops authenticating and is no longer found', async () => {
+  test('purge(guid): 200; the token stops authenticating and is no longer found', async () => {
     await py.tokenPurge(created.guid!);
     const asToken = new PyAtlan(t.url, created.attributes!.accessToken!);
     await expect(asToken.userGetCurrent()).rejects.toMatchObject({ response: { status: 401 } });
@@ -127,7 +120,7 @@ describe('pyatlan TokenClient', () => {
 });
 
 describe('atlan-java ApiTokensEndpoint', () => {
-  gap('create, list (filter raw in the query, no count), get by name / client id / guid, update, purge', async () => {
+  test('create, list (filter raw in the query, no count), get by name / client id / guid, update, purge', async () => {
     const java = new JavaAtlan(t.url, admin);
     const created = parsedByAll((await java.create('java-loader', null, [persona.qualifiedName], -1)) as Json);
     expect(created.attributes?.accessToken).toMatch(/^kgat_/);
@@ -141,7 +134,7 @@ describe('atlan-java ApiTokensEndpoint', () => {
 });
 
 describe('atlan-go TokenClient', () => {
-  gap('Create (description " ", nil validity), Get (count=true, keys sorted), GetByName, GetByGUID, Update without a description, Purge', async () => {
+  test('Create (description " ", nil validity), Get (count=true, keys sorted), GetByName, GetByGUID, Update without a description, Purge', async () => {
     const go = new GoAtlan(t.url, admin);
     const created = parsedByAll((await go.create('go-loader', null, [persona.qualifiedName], null)) as Json);
     expect(created.attributes?.accessToken).toMatch(/^kgat_/);

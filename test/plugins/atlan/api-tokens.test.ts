@@ -51,11 +51,12 @@ describe('create', () => {
       clientId: record.clientId,
       displayName: 'ci-loader',
       description: 'loads things',
-      createdAt: t.clock.now().getTime(),
+      // Decimal text, as atlan-go reads them (pyatlan and atlan-java read text as numbers).
+      createdAt: String(t.clock.now().getTime()),
       createdBy: 'ada',
-      'access.token.lifespan': 86400,
-      personas: [{ id: expect.any(String), persona: 'Data Readers', personaQualifiedName: 'default/readers' }],
-      personaQualifiedName: ['default/readers'],
+      'access.token.lifespan': '86400',
+      personas: [],
+      personaQualifiedName: [{ id: expect.any(String), persona: 'Data Readers', personaQualifiedName: 'default/readers' }],
       workspacePermissions: [],
       accessToken: expect.stringMatching(/^kgat_/),
     });
@@ -110,7 +111,7 @@ describe('create', () => {
     ['a plain number of seconds', 600, 600, 600],
   ])('validitySeconds: %s', async (_label, requested, stored, lifespan) => {
     const record = await createApiToken(t.url, await admin(), `validity-${requested}`, { validitySeconds: requested });
-    expect(record.attributes['access.token.lifespan']).toBe(stored);
+    expect(record.attributes['access.token.lifespan']).toBe(String(stored));
     const account = expectOk(await graphql(t.url, ACCOUNT, { id: record.id }, OPERATOR_TOKEN)).serviceAccount;
     expect(account.accessTokens[0].expiresAt).toBe(lifespan === null ? null : new Date(t.clock.now().getTime() + lifespan * 1000).toISOString());
     // GraphQL takes the same values (its input allows -1 up to 409968000).
@@ -188,11 +189,11 @@ describe('retrieve', () => {
           description: 'find me',
           createdAt: created.attributes.createdAt,
           createdBy: 'ada',
-          'access.token.lifespan': 157680000,
-          // The three list-valued attributes are JSON-encoded strings here, as the vendor sends them.
-          personas: JSON.stringify(created.attributes.personas),
-          personaQualifiedName: JSON.stringify(['default/finance', 'default/readers']),
-          workspacePermissions: '[]',
+          'access.token.lifespan': '157680000',
+          // The same shape as create's answer: one record shape for every call.
+          personas: [],
+          personaQualifiedName: created.attributes.personaQualifiedName,
+          workspacePermissions: [],
         },
       });
       expect(response.raw).not.toContain(value);
@@ -226,6 +227,9 @@ describe('retrieve', () => {
     expect(next.body.records.map((r: { displayName: string }) => r.displayName)).toEqual(['page-c']);
     const byName = await rest(t.url, 'GET', `/api/service/apikeys?sort=displayName&filter=${filter}&count=false`, { token: bearer });
     expect(byName.body.records.map((r: { displayName: string }) => r.displayName)).toEqual(['page-a', 'page-b', 'page-c']);
+    // count as the SDKs spell it: Python's True/False, Go's and Java's true, and 1.
+    for (const count of ['True', 'False', 'TRUE', '1', '0'])
+      expect((await rest(t.url, 'GET', `/api/service/apikeys?filter=${filter}&count=${count}`, { token: bearer })).body.filterRecord).toBe(3);
     const everything = await rest(t.url, 'GET', '/api/service/apikeys?limit=1000', { token: bearer });
     const tokens: { count: string }[] = await t.gateway.db.dataSource.query(`SELECT count(*)::text AS count FROM service_account WHERE provider = 'atlan' AND kind = 'api_token' AND deleted_at IS NULL`);
     expect(everything.body.totalRecord).toBe(Number(tokens[0].count));
@@ -278,7 +282,7 @@ describe('update', () => {
     const update = async (body: Record<string, unknown>) => {
       const response = await rest(t.url, 'POST', `/api/service/apikeys/${created.id}`, { token: await admin(), body: { displayName: 'complete-set', description: '', personas: [], ...body } });
       expect(response.status).toBe(200);
-      return response.body.attributes.personaQualifiedName;
+      return response.body.attributes.personaQualifiedName.map((p: { personaQualifiedName: string }) => p.personaQualifiedName);
     };
     // Linking: the set given is the set held.
     expect(await update({ personaQualifiedNames: ['default/readers', 'default/stewards'] })).toEqual(['default/readers', 'default/stewards']);
@@ -294,9 +298,9 @@ describe('update', () => {
     expect(await personasOf(created.id)).toEqual(['default/readers']);
     expect(await update({})).toEqual([]);
     expect(await personasOf(created.id)).toEqual([]);
-    // And the vendor's retrieve shows the same (encoded) set.
+    // And the vendor's retrieve shows the same set.
     const listed = await rest(t.url, 'GET', filterQuery({ id: created.id }), { token: await admin() });
-    expect(listed.body.records[0].attributes.personaQualifiedName).toBe('[]');
+    expect(listed.body.records[0].attributes.personaQualifiedName).toEqual([]);
   });
 
   test('an unknown persona is BAD_USER_INPUT and changes nothing, on create and on update', async () => {

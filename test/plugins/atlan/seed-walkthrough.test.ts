@@ -27,7 +27,7 @@ test('API tokens, from creation to connection admin, in the order of the seed', 
   expect(created.status).toBe(200);
   const value: string = created.body.attributes.accessToken;
   expect(value).toMatch(/^kgat_/);
-  expect(created.body.attributes['access.token.lifespan']).toBe(409968000); // "interpreted as never expiring"
+  expect(created.body.attributes['access.token.lifespan']).toBe('409968000'); // "interpreted as never expiring"
   const { id: guid, clientId } = created.body;
   const token = expectOk(await graphql(t.url, VIEWER, {}, value)).viewer;
   expect(token).toMatchObject({ kind: 'api_token', role: null });
@@ -64,7 +64,7 @@ test('API tokens, from creation to connection admin, in the order of the seed', 
     token: userBearer,
     body: { displayName: 'sdk-token', description: '', personas: [], personaQualifiedNames: [], validitySeconds: -1 },
   });
-  expect(sdk.body.attributes['access.token.lifespan']).toBe(157680000);
+  expect(sdk.body.attributes['access.token.lifespan']).toBe('157680000');
   const sdkValue: string = sdk.body.attributes.accessToken;
   const conn = await rest(t.url, 'POST', '/api/atlan/connections', { token: userBearer, body: { name: 'production', qualifiedName: 'default/snowflake/1700000001' } });
   expect(conn.body.attributes.adminUsers).toEqual(['jane']);
@@ -74,7 +74,7 @@ test('API tokens, from creation to connection admin, in the order of the seed', 
     token: userBearer,
     body: { displayName: 'sdk-token', description: '', personas: [], personaQualifiedNames: ['persona/production-readers'] },
   });
-  expect(linked.body.attributes.personaQualifiedName).toEqual(['persona/production-readers']);
+  expect(linked.body.attributes.personaQualifiedName).toEqual([{ id: expect.any(String), persona: expect.any(String), personaQualifiedName: 'persona/production-readers' }]);
   expect((await rest(t.url, 'GET', `/api/atlan/connections/${conn.body.guid}`, { token: sdkValue })).status).toBe(200);
 
   // — Add an API token as a connection admin: "for any actor to manage policies … must be a connection admin".
