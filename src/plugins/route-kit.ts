@@ -73,3 +73,33 @@ export interface RouteKit {
   readonly acts: ActRegistry;
   route(method: RouteMethod, path: string, handler: RouteHandler, options: RouteOptions): void;
 }
+
+/** Every account of these kinds the caller may list, page after page (vendor lists that are not paged by cursor). */
+export async function listAllServiceAccounts(acts: ActRegistry, ctx: RequestContext, query: { provider?: string; kinds: readonly string[] }) {
+  const accounts: Awaited<ReturnType<ActRegistry['listServiceAccounts']>>['nodes'] = [];
+  for (let after: string | null = null; ; ) {
+    const page = await acts.listServiceAccounts(ctx, { ...query, first: 100, after });
+    accounts.push(...page.nodes);
+    if (!page.hasNextPage) return accounts;
+    after = page.endCursor;
+  }
+}
+
+/** How long JWKS consumers may cache the key set (a new kid makes jose and friends fetch again anyway). */
+const JWKS_MAX_AGE_SECONDS = 300;
+
+/** A token issuer's `jwks_uri`: the public signing keys, cacheable; 503 when the keys cannot be read. */
+export function jwksRoute(kit: RouteKit, path: string, jwks: () => Promise<unknown>, errors: ErrorShape): void {
+  kit.route(
+    'GET',
+    path,
+    async () => {
+      try {
+        return { headers: { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }, body: await jwks() };
+      } catch {
+        return { status: 503, body: { error: 'temporarily_unavailable', error_description: 'Signing keys are unavailable.' } };
+      }
+    },
+    { errors, auth: 'none', summary: 'The public signing keys (JWKS)' },
+  );
+}

@@ -43,7 +43,8 @@ interface CredentialRow {
  * one UNAUTHENTICATED that never says why (missing, malformed, unknown, expired and revoked alike).
  */
 export class CredentialService {
-  private readonly issuers = new Map<string, VerifyOptions>();
+  /** The issuers whose JWTs authenticate; an `iss` under the public URL is known only once the gateway listens, so it is read per token. */
+  private readonly issuers: (Omit<VerifyOptions, 'issuer'> & { issuer: () => string })[] = [];
   private configuredOperatorHash: string | null = null;
   /** Verified credentials by hash of their value; dropped on any event about them or their principal. */
   private readonly cache = new Map<string, { actor: Actor; cachedAt: number; touchedAt: number }>();
@@ -83,8 +84,9 @@ export class CredentialService {
   }
 
   /** Accept JWTs that this gateway signed for `issuer` (see TokenService.issueSignedToken) as bearer credentials. */
-  acceptSignedTokens(options: VerifyOptions): void {
-    this.issuers.set(options.issuer, options);
+  acceptSignedTokens(options: Omit<VerifyOptions, 'issuer'> & { issuer: string | (() => string) }): void {
+    const { issuer } = options;
+    this.issuers.push({ ...options, issuer: typeof issuer === 'string' ? () => issuer : issuer });
   }
 
   /** The bearer value of a request: `Authorization: Bearer …`, else a `TOKEN` header (Alation). */
@@ -146,11 +148,12 @@ export class CredentialService {
 
   /** A JWT this gateway signed: signature, issuer, type and expiry checked, then its row by `jti` (revocation). */
   private async resolveSigned(value: string): Promise<Actor | null> {
-    if (this.issuers.size === 0) return null;
+    if (this.issuers.length === 0) return null;
     const decoded = decodeJwt(value);
-    const options = typeof decoded?.claims.iss === 'string' ? this.issuers.get(decoded.claims.iss) : undefined;
+    const iss = decoded?.claims.iss;
+    const options = typeof iss === 'string' ? this.issuers.find((i) => i.issuer() === iss) : undefined;
     if (!options) return null;
-    const claims = await this.signing.verify(value, options);
+    const claims = await this.signing.verify(value, { ...options, issuer: options.issuer() });
     if (!claims || typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti)) throw unauthenticated();
     const actor = await this.lookup('t.jti = $1', claims.jti);
     if (actor.principalId !== claims.sub) throw unauthenticated();

@@ -5,7 +5,7 @@ import type { Clock } from '../clock';
 import { CredentialService, OperatorTokenService } from '../credentials';
 import type { Database } from '../database';
 import { FailureLimiter } from '../rate-limit';
-import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
+import { MasterKey, PublicUrl, SigningService, TokenIssuers, type TokenIssuerPaths } from '../signing';
 import { EventService } from '../events';
 import { noMetrics, type CoreMetrics } from '../metrics';
 import { CatalogService } from './catalog.service';
@@ -80,6 +80,16 @@ export class CoreServices {
     this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);
     this.credentials.onLookup = (result) => metrics.credentialLookup(result);
     observeEvents(this.events, clock, metrics);
+  }
+
+  /**
+   * A provider that signs tokens becomes an OAuth issuer: its discovery documents name its
+   * endpoints (the gateway serves them) and its JWTs authenticate as bearer credentials. The `iss`
+   * is `issuers.url(paths.issuer)`, read per token: the public URL is known once the gateway listens.
+   */
+  declareTokenIssuer(paths: TokenIssuerPaths, accept: { type: string; audience?: string }): void {
+    this.issuers.declare(paths);
+    this.credentials.acceptSignedTokens({ ...accept, issuer: () => this.issuers.url(paths.issuer) });
   }
 
   /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */

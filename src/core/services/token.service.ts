@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { EntityManager } from 'typeorm';
-import type { SigningService } from '../signing';
-import { AccessTokenEntity, RefreshTokenEntity, type PrincipalEntity } from '../../entities';
+import { IsNull, type EntityManager } from 'typeorm';
+import type { JwtClaims, SigningService, VerifyOptions } from '../signing';
+import { AccessTokenEntity, PrincipalEntity, RefreshTokenEntity } from '../../entities';
 import type { ChangeScope } from '../change';
 import type { Clock } from '../clock';
 import type { ProviderDescriptor } from '../context';
@@ -35,6 +35,30 @@ export interface SignedToken {
   issuedAt: Date;
   expiresAt: Date;
   kind: string;
+}
+
+/** A signed token found active, with its claims, its row's id and its owner. */
+export interface ActiveSignedToken {
+  claims: JwtClaims;
+  tokenId: string;
+  owner: PrincipalEntity;
+}
+
+/** RFC 7662's answer: the claims of an active token, or `{active: false}` and nothing else. */
+export function introspectionResponse(active: ActiveSignedToken | null) {
+  if (!active) return { active: false as const };
+  const { claims } = active;
+  return {
+    active: true as const,
+    client_id: claims.client_id as string,
+    sub: claims.sub as string,
+    exp: claims.exp as number,
+    iat: claims.iat as number,
+    iss: claims.iss as string,
+    aud: claims.aud as string | string[],
+    jti: claims.jti as string,
+    token_type: 'Bearer' as const,
+  };
 }
 
 export type AnyToken = { type: 'refresh'; token: RefreshTokenEntity } | { type: 'access'; token: AccessTokenEntity };
@@ -135,6 +159,22 @@ export class TokenService {
   async findByJti(jti: string, manager: EntityManager = this.db.manager): Promise<AccessTokenEntity | null> {
     if (!isUuid(jti)) return null;
     return manager.findOne(AccessTokenEntity, { where: { jti } });
+  }
+
+  /**
+   * A JWT this gateway signed that is active as RFC 7662 means it: signature, `iss`, `typ` and
+   * `aud` hold, its row (by `jti`) is this provider's, of this kind, neither expired nor revoked,
+   * and its owner is alive and of `ownerKind`. Null for anything else, whatever the reason.
+   */
+  async activeSigned(token: string, expect: { verify: VerifyOptions; provider: string; kind: string; ownerKind: string }): Promise<ActiveSignedToken | null> {
+    if (typeof token !== 'string' || token.length === 0) return null;
+    const claims = await this.signing.verify(token, expect.verify);
+    if (!claims || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
+    const row = await this.findByJti(claims.jti);
+    if (!row || row.provider !== expect.provider || row.kind !== expect.kind || row.ownerId !== claims.sub || this.status(row) !== 'ACTIVE') return null;
+    const owner = await this.db.manager.findOne(PrincipalEntity, { where: { id: row.ownerId, deletedAt: IsNull() } });
+    if (!owner || owner.provider !== expect.provider || owner.kind !== expect.ownerKind) return null;
+    return { claims, tokenId: row.id, owner };
   }
 
   /** Finds a token of either type by id. */

@@ -14,6 +14,9 @@ export interface VerifyOptions {
   type: string;
 }
 
+/** Members a JWK may hold only in a private key (RFC 7517/7518): never published. */
+const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
 /** How long an instance trusts its cached view of which key is current (another may rotate). */
 const KEY_RECHECK_MS = 10_000;
 /** Leeway for clocks that disagree a little, per RFC 7519 §4.1.4 practice. */
@@ -60,7 +63,8 @@ export class SigningService {
   async jwks(): Promise<{ keys: Record<string, unknown>[] }> {
     await this.currentKey();
     const rows = await this.publishedKeys();
-    return { keys: rows.map((r) => ({ ...r.publicJwk, kid: r.kid, alg: r.alg, use: 'sig' })) };
+    const publicMembers = (jwk: Record<string, unknown>) => Object.fromEntries(Object.entries(jwk).filter(([member]) => !PRIVATE_JWK_MEMBERS.includes(member)));
+    return { keys: rows.map((r) => ({ ...publicMembers(r.publicJwk), kid: r.kid, alg: r.alg, use: 'sig' })) };
   }
 
   /**

@@ -3,7 +3,7 @@ import { defineProvider, type ProviderFactory, type ProviderManifest, type Provi
 import { alationPolicy, ALATION_LIFESPANS, ALATION_ROLES } from './alation.policy';
 import { alationRoutes } from './alation.routes';
 import { AlationService } from './alation.service';
-import { OAUTH_AUDIENCE, OAUTH_ISSUER, OAUTH_TOKEN_TYPE } from './oauth/oauth.constants';
+import { OAUTH_AUDIENCE, OAUTH_ISSUER_PATH, OAUTH_PATHS, OAUTH_TOKEN_TYPE } from './oauth/oauth.constants';
 import { oauthRoutes } from './oauth/oauth.routes';
 import { AlationOAuth } from './oauth/oauth.service';
 
@@ -25,7 +25,10 @@ export const createAlationProvider: ProviderFactory = defineProvider(alationMani
     init() {
       // The access tokens OAuth clients get authenticate GraphQL and REST calls with the client's
       // role; the jti row makes revocation and client deletion take effect at once.
-      core.credentials.acceptSignedTokens({ issuer: OAUTH_ISSUER, type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE });
+      core.declareTokenIssuer(
+        { issuer: OAUTH_ISSUER_PATH, token: OAUTH_PATHS.token, introspection: OAUTH_PATHS.introspect, revocation: OAUTH_PATHS.revoke, jwks: OAUTH_PATHS.jwks },
+        { type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE },
+      );
     },
 
     kindOf: () => 'user',
@@ -38,7 +41,7 @@ export const createAlationProvider: ProviderFactory = defineProvider(alationMani
 
     routes(kit) {
       alationRoutes(kit, use().alation);
-      oauthRoutes(kit, use().oauth);
+      oauthRoutes(kit, core, use().oauth);
     },
   };
   return plugin;

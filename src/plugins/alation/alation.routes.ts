@@ -1,7 +1,10 @@
 import { badInput, forbidden, GatewayError, notFound, type RequestContext } from '../../core';
 import type { PrincipalEntity, RefreshTokenEntity } from '../../entities';
-import type { RouteKit, RouteRequest } from '../route-kit';
-import { accessBody, alationErrors, readBody, refreshBody, vendorTime } from './alation.mapper';
+import { listAllServiceAccounts, type RouteKit, type RouteRequest } from '../route-kit';
+import { accessBody, alationErrors, parseUserQuery, readBody, refreshBody, userBody, vendorTime } from './alation.mapper';
+
+/** A well-formed id no principal has: the act authorizes, then answers 404. */
+const NO_SUCH_USER = '00000000-0000-4000-8000-000000000000';
 import { ALATION_MESSAGES } from './alation.policy';
 import type { AlationService } from './alation.service';
 
@@ -78,9 +81,10 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
     async (req) => {
       const body = readBody(req.body, { api_access_token: 'secret', user_id: 'userId' });
       const { token, owner } = await alation.authenticateAccessToken(req.ctx, body.api_access_token as string, body.user_id as number);
-      return { body: { ...accessBody(token, owner, status), last_used_at: vendorTime(token.lastUsedAt) } };
+      // The token sent comes back as Alation echoes it: Allie's `Alation(host, user_id, access_token)` keeps it from here.
+      return { body: { api_access_token: body.api_access_token, ...accessBody(token, owner, status), last_used_at: vendorTime(token.lastUsedAt) } };
     },
-    { ...bodyAuth, summary: "An API access token's status" },
+    { ...bodyAuth, secret: true, summary: "An API access token's status" },
   );
   kit.route(
     'POST',
@@ -92,6 +96,44 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
     },
     { ...bodyAuth, summary: "Revoke a refresh token's access tokens" },
   );
+
+  // The users keygate keeps, read as Allie's `AlationUser` reads them (`TOKEN` header or an OAuth
+  // client's JWT). Listing and reading another user are the acts' rules (a SERVER_ADMIN); anyone
+  // reads itself.
+  const USER = { kind: 'user', label: 'User' };
+  kit.route(
+    'GET',
+    `${vendor}/userinfo`,
+    async ({ ctx }) => {
+      if (ctx.actor!.provider !== 'alation') throw forbidden('userinfo describes an Alation user or OAuth client; call it with that caller\'s token.');
+      return { body: userBody(await acts.getServiceAccount(ctx, ctx.actor!.principalId), 'v2') };
+    },
+    { errors: alationErrors, summary: 'The calling user' },
+  );
+  for (const version of ['v1', 'v2'] as const) {
+    kit.route(
+      'GET',
+      `/integration/${version}/user`,
+      async ({ ctx, query }) => {
+        const page = parseUserQuery(query);
+        const matching = (await listAllServiceAccounts(acts, ctx, { provider: 'alation', kinds: ['user'] })).filter(page.matches).sort((a, b) => Number(a.number) - Number(b.number));
+        const users = matching.slice(page.skip, page.skip + page.limit);
+        const more = page.skip + page.limit < matching.length;
+        return { body: users.map((u) => userBody(u, version)), headers: more ? { 'x-next-page': `/integration/${version}/user/?${page.next()}` } : undefined };
+      },
+      { errors: alationErrors, summary: `List users (${version}): filters, limit and skip, X-Next-Page` },
+    );
+    kit.route(
+      'GET',
+      `/integration/${version}/user/:id`,
+      async (req) => {
+        const user = await alation.findUser(String(req.params.id));
+        // An unknown number goes through the act too, so only a caller who may read users learns it is unknown.
+        return { body: userBody(await acts.getServiceAccount(req.ctx, user?.id ?? NO_SUCH_USER, USER), version) };
+      },
+      { errors: alationErrors, summary: `Read a user (${version})` },
+    );
+  }
 
   /** keygate's routes take the caller's API access token in `TOKEN` (or `Authorization: Bearer`); `user_id` names another user. */
   const signedIn = async (req: RouteRequest, optionalUser: boolean): Promise<{ ctx: RequestContext; user: PrincipalEntity }> => {

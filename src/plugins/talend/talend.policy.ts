@@ -30,9 +30,16 @@ export const TalendTokenKind = { personal: 'personal', exchanged: 'exchanged' } 
 export const TalendLifespan = { serviceAccountToken: 'serviceAccountToken', personal: 'personal' } as const;
 export const SERVICE_ACCOUNT_TOKEN_SECONDS = 30 * 60;
 
-/** The `iss` and `typ` of the service-account tokens this plugin signs (RFC 9068 access-token JWTs). */
-export const TOKEN_ISSUER = 'urn:keygate:talend';
+/** The `typ` of the service-account tokens this plugin signs (RFC 9068 access-token JWTs). */
 export const TOKEN_TYPE = 'at+jwt';
+/** The token issuer: `iss` is `KEYGATE_PUBLIC_URL/security/oauth`, with its endpoints under it. */
+export const TOKEN_ISSUER_PATHS = {
+  issuer: '/security/oauth',
+  token: '/security/oauth/token',
+  introspection: '/security/oauth/introspect',
+  revocation: '/security/oauth/revoke',
+  jwks: '/security/oauth/.well-known/jwks.json',
+} as const;
 /** The audience Talend's documentation sends; used when a token request names none. */
 export const DEFAULT_AUDIENCE = 'https://api.talend.io';
 

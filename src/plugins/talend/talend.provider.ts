@@ -1,6 +1,6 @@
 import { badInput, type CoreServices } from '../../core';
 import { defineProvider, type ProviderFactory, type ProviderManifest, type ProviderPlugin } from '../provider';
-import { SERVICE_ACCOUNT_TOKEN_SECONDS, TALEND_PERMISSIONS, TalendKind, TalendLifespan, talendPolicy, TOKEN_ISSUER, TOKEN_TYPE } from './talend.policy';
+import { SERVICE_ACCOUNT_TOKEN_SECONDS, TALEND_PERMISSIONS, TalendKind, TalendLifespan, talendPolicy, TOKEN_ISSUER_PATHS, TOKEN_TYPE } from './talend.policy';
 import { registerTalendRoutes } from './talend.routes';
 import { TalendService } from './talend.service';
 
@@ -30,7 +30,7 @@ export const createTalendProvider: ProviderFactory = defineProvider(talendManife
     init() {
       // The gateway accepts the tokens this plugin signs as bearer credentials; the jti row makes
       // revocation and account deletion take effect at once.
-      core.credentials.acceptSignedTokens({ issuer: TOKEN_ISSUER, type: TOKEN_TYPE });
+      core.declareTokenIssuer(TOKEN_ISSUER_PATHS, { type: TOKEN_TYPE });
     },
 
     kindOf: (input) => talend().kindOf(input),
@@ -45,7 +45,7 @@ export const createTalendProvider: ProviderFactory = defineProvider(talendManife
       return talend().createPersonalToken(ctx, owner, input);
     },
 
-    routes: (kit) => registerTalendRoutes(kit, talend()),
+    routes: (kit) => registerTalendRoutes(kit, core, talend()),
   };
   return plugin;
 });

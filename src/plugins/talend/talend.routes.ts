@@ -1,8 +1,8 @@
-import { badInput, type RequestContext } from '../../core';
+import { badInput, clientCredentials, type CoreServices, type RequestContext } from '../../core';
 import type { AccessTokenEntity, PrincipalEntity } from '../../entities';
-import type { RouteKit, RouteRequest } from '../route-kit';
+import { jwksRoute, listAllServiceAccounts, type RouteKit, type RouteRequest } from '../route-kit';
 import { personalTokenBody, serviceAccountBody, talendErrors, talendTokenErrors, userBody } from './talend.mapper';
-import { TalendKind, TalendTokenKind } from './talend.policy';
+import { TalendKind, TalendTokenKind, TOKEN_ISSUER_PATHS } from './talend.policy';
 import type { TalendService } from './talend.service';
 
 const SERVICE_ACCOUNTS = '/account/service-accounts';
@@ -14,19 +14,13 @@ const USER = { kind: TalendKind.user, label: 'User' };
 const PERSONAL = { kind: TalendTokenKind.personal, label: 'Personal access token', status: 'ACTIVE' as const };
 
 /** Talend's REST face: each route calls the act GraphQL calls, with the same caller the same outcome. */
-export function registerTalendRoutes(kit: RouteKit, talend: TalendService): void {
+export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: TalendService): void {
   const { acts } = kit;
   const options = { errors: talendErrors };
   const param = (req: RouteRequest, name: string) => String(req.params[name]);
 
   const list = async (ctx: RequestContext, kind: string, body: (a: PrincipalEntity, p: string[]) => object) => {
-    const accounts: PrincipalEntity[] = [];
-    for (let after: string | null = null; ; ) {
-      const page = await acts.listServiceAccounts(ctx, { kinds: [kind], first: 100, after });
-      accounts.push(...page.nodes);
-      if (!page.hasNextPage) break;
-      after = page.endCursor;
-    }
+    const accounts = await listAllServiceAccounts(acts, ctx, { kinds: [kind] });
     const permissions = await talend.permissionsOfMany(accounts.map((a) => a.id));
     return { body: accounts.map((a) => body(a, permissions.get(a.id) ?? [])) };
   };
@@ -35,7 +29,7 @@ export function registerTalendRoutes(kit: RouteKit, talend: TalendService): void
     return { body: (tokens as AccessTokenEntity[]).map(personalTokenBody) };
   };
 
-  // `/permissions` comes before `/:id`: Express matches in order.
+  // `/permissions` and `/count` come before `/:id`: Express matches in order.
   kit.route('GET', `${SERVICE_ACCOUNTS}/permissions`, async ({ ctx }) => ({ body: (await acts.listPermissions(ctx, 'talend')).map((p) => ({ id: p.code, name: p.name })) }), { ...options, summary: 'List grantable permissions' });
   kit.route(
     'POST',
@@ -48,6 +42,12 @@ export function registerTalendRoutes(kit: RouteKit, talend: TalendService): void
     { ...options, secret: true, summary: 'Create a service account (its secret shown once)' },
   );
   kit.route('GET', SERVICE_ACCOUNTS, ({ ctx }) => list(ctx, TalendKind.serviceAccount, serviceAccountBody), { ...options, summary: 'List service accounts' });
+  kit.route(
+    'GET',
+    `${SERVICE_ACCOUNTS}/count`,
+    async ({ ctx }) => ({ body: { count: (await acts.listServiceAccounts(ctx, { kinds: [TalendKind.serviceAccount], first: 1 })).totalCount } }),
+    { ...options, summary: 'Count service accounts' },
+  );
   kit.route(
     'GET',
     `${SERVICE_ACCOUNTS}/:id`,
@@ -76,12 +76,39 @@ export function registerTalendRoutes(kit: RouteKit, talend: TalendService): void
     { ...options, summary: 'Delete a service account (and revoke its tokens)' },
   );
 
+  // The token issuer: the exchange (JSON as Talend's use cases send it, or a form as OAuth clients
+  // do), RFC 7662 introspection and RFC 7009 revocation, all authenticated by the account's id:secret.
+  const tokenEndpoint = { errors: talendTokenErrors, auth: 'none' as const, secret: true };
+  const credentialsOf = (req: RouteRequest) => clientCredentials(req.headers.authorization, req.body);
+  kit.route('POST', TOKEN_ISSUER_PATHS.token, async (req) => ({ body: await talend.exchange(req.ctx, credentialsOf(req), req.body) }), {
+    ...tokenEndpoint,
+    summary: 'Exchange a service account id:secret for a token',
+  });
+  const tokenParameter = (req: RouteRequest) => {
+    if (typeof req.body.token !== 'string' || req.body.token === '') throw badInput('token is required.', { field: 'token', error: 'invalid_request' });
+    return req.body.token;
+  };
   kit.route(
     'POST',
-    '/security/oauth/token',
-    async ({ ctx, headers, body }) => ({ body: await talend.exchange(ctx, headers.authorization, body) }),
-    { errors: talendTokenErrors, auth: 'none', secret: true, summary: 'Exchange a service account id:secret for a token' },
+    TOKEN_ISSUER_PATHS.introspection,
+    async (req) => {
+      await talend.authenticate(req.ctx, credentialsOf(req));
+      return { body: await talend.introspect(tokenParameter(req)) };
+    },
+    { ...tokenEndpoint, summary: 'Token introspection (RFC 7662)' },
   );
+  kit.route(
+    'POST',
+    TOKEN_ISSUER_PATHS.revocation,
+    async (req) => {
+      const account = await talend.authenticate(req.ctx, credentialsOf(req));
+      const tokenId = await talend.ownActiveToken(account, tokenParameter(req));
+      if (tokenId) await acts.revokeToken(await talend.accountContext(req.ctx, account), tokenId);
+      return { body: {} };
+    },
+    { ...tokenEndpoint, summary: 'Token revocation (RFC 7009)' },
+  );
+  jwksRoute(kit, TOKEN_ISSUER_PATHS.jwks, () => core.signing.jwks(), talendTokenErrors);
 
   kit.route(
     'POST',

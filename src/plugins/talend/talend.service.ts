@@ -3,10 +3,11 @@ import {
   badInput,
   conflict,
   forbidden,
-  parseBasic,
+  introspectionResponse,
   SECRET_KINDS,
   unauthenticated,
   type Actor,
+  type BasicCredentials,
   type CoreServices,
   type Issued,
   type ProviderDescriptor,
@@ -23,7 +24,7 @@ import {
   TalendKind,
   TalendLifespan,
   TalendTokenKind,
-  TOKEN_ISSUER,
+  TOKEN_ISSUER_PATHS,
   TOKEN_TYPE,
   type TalendKindValue,
 } from './talend.policy';
@@ -105,7 +106,7 @@ export class TalendService {
    * `POST /security/oauth/token`: HTTP Basic `id:secret` for a 30-minute signed token carrying the
    * account's permissions as they are now. Every failure is the same 401 (see core credentials).
    */
-  async exchange(ctx: RequestContext, authorization: string | undefined, body: Record<string, unknown>): Promise<TokenResponse> {
+  async exchange(ctx: RequestContext, credentials: BasicCredentials | null, body: Record<string, unknown>): Promise<TokenResponse> {
     const grantType = body.grant_type;
     if (grantType !== 'client_credentials')
       throw badInput(`Unsupported grant_type${typeof grantType === 'string' ? ` "${grantType.slice(0, 64)}"` : ''}: the supported grant type is "client_credentials".`, {
@@ -115,19 +116,14 @@ export class TalendService {
     const audience = body.audience ?? DEFAULT_AUDIENCE;
     if (typeof audience !== 'string' || audience.length === 0 || audience.length > 255)
       throw badInput('audience must be a string of 1 to 255 characters.', { field: 'audience', error: 'invalid_request' });
-    const account = await this.core.credentials.authenticateClient(
-      ctx,
-      { provider: this.provider.id, kind: TalendKind.serviceAccount, action: TalendActions.exchangeToken },
-      parseBasic(authorization),
-      this.core.authFailures,
-    );
-    const actor = await this.core.credentials.principalActor(account, { id: `basic:${account.id}`, expiresAt: null });
-    const acting = { ...ctx, actor };
+    const account = await this.authenticate(ctx, credentials);
+    const acting = await this.accountContext(ctx, account);
+    const { actor } = acting;
     await this.core.authz.require(acting, this.provider, TalendActions.exchangeToken, { ownerId: account.id, ownerKind: account.kind });
     const lifespanSeconds = this.core.tokens.lifespan(this.provider, TalendLifespan.serviceAccountToken) || SERVICE_ACCOUNT_TOKEN_SECONDS;
     const signed = await this.core.tokens.sign(account, {
       kind: TalendTokenKind.exchanged,
-      issuer: TOKEN_ISSUER,
+      issuer: this.issuer(),
       audience,
       type: TOKEN_TYPE,
       lifespanSeconds,
@@ -135,6 +131,36 @@ export class TalendService {
     });
     await this.core.change(acting, { provider: this.provider, action: TalendActions.exchangeToken }, (scope) => this.core.tokens.recordSigned(scope, this.provider, account, signed));
     return { access_token: signed.token, token_type: 'Bearer', expires_in: lifespanSeconds };
+  }
+
+  /** A service account by its id and secret (HTTP Basic or the body); every failure is one 401 (core counts and audits it). */
+  authenticate(ctx: RequestContext, credentials: BasicCredentials | null): Promise<PrincipalEntity> {
+    return this.core.credentials.authenticateClient(ctx, { provider: this.provider.id, kind: TalendKind.serviceAccount, action: TalendActions.exchangeToken }, credentials, this.core.authFailures);
+  }
+
+  /** The context of a service account acting with its id and secret (the exchange, RFC 7009 revocation). */
+  async accountContext(ctx: RequestContext, account: PrincipalEntity): Promise<RequestContext & { actor: Actor }> {
+    return { ...ctx, actor: await this.core.credentials.principalActor(account, { id: `basic:${account.id}`, expiresAt: null }) };
+  }
+
+  /** The `iss` of exchanged tokens: a URL under the public URL. */
+  issuer(): string {
+    return this.core.issuers.url(TOKEN_ISSUER_PATHS.issuer);
+  }
+
+  /** RFC 7662 for an exchanged token: its claims while active, `{active: false}` for anything else (another issuer's too). */
+  async introspect(token: string) {
+    return introspectionResponse(await this.activeExchanged(token));
+  }
+
+  /** The id of an active exchanged token of this account's, or null (RFC 7009: anything else changes nothing). */
+  async ownActiveToken(account: PrincipalEntity, token: string): Promise<string | null> {
+    const found = await this.activeExchanged(token);
+    return found && found.owner.id === account.id ? found.tokenId : null;
+  }
+
+  private activeExchanged(token: string) {
+    return this.core.tokens.activeSigned(token, { verify: { issuer: this.issuer(), type: TOKEN_TYPE }, provider: this.provider.id, kind: TalendTokenKind.exchanged, ownerKind: TalendKind.serviceAccount });
   }
 
   /**

@@ -13,9 +13,6 @@ let admin: SignedInUser;
 let steward: { userId: number; refresh: string };
 const PASSWORD = 'Conformance-Pa55word!';
 
-/** A call keygate does not yet answer the way the SDK needs (issue 13); `test.failing` until closed. */
-const gap = test.failing;
-
 beforeAll(async () => {
   t = await startTestGateway({ providers: [createAlationProvider] });
   allie = new Allie(t.url);
@@ -41,7 +38,7 @@ describe('AlationAuthentication', () => {
     expect(checked.tokenStatus).toBe('ACTIVE');
   });
 
-  gap('Alation(host, user_id, access_token): keeps validate_access_token(...).api_access_token as its TOKEN header', async () => {
+  test('Alation(host, user_id, access_token): keeps validate_access_token(...).api_access_token as its TOKEN header', async () => {
     const access = await allie.createAccessToken(steward.refresh, steward.userId);
     expect((await allie.validateAccessToken(access.apiAccessToken!, steward.userId)).apiAccessToken).toBe(access.apiAccessToken);
   });
@@ -72,7 +69,7 @@ describe('AlationAuthentication', () => {
 });
 
 describe('AlationUser', () => {
-  gap('get_authenticated_user(): /integration/v1/userinfo/ (the SDK adds limit=1000), for a token and for an OAuth JWT', async () => {
+  test('get_authenticated_user(): /integration/v1/userinfo/ (the SDK adds limit=1000), for a token and for an OAuth JWT', async () => {
     const me = await allie.getAuthenticatedUser(admin.token);
     expect(me).toMatchObject({ id: admin.userId, username: 'allie-admin@example.com', email: 'allie-admin@example.com', role: 'SERVER_ADMIN' });
     const client = await createOAuthClient(t.url, 'VIEWER');
@@ -80,7 +77,7 @@ describe('AlationUser', () => {
     expect((await allie.getAuthenticatedUser(jwt)).role).toBe('VIEWER');
   });
 
-  gap('get_users() on v2 (default) and v1: every user, in the model; v2 carries last_login and ts_created', async () => {
+  test('get_users() on v2 (default) and v1: every user, in the model; v2 carries last_login and ts_created', async () => {
     const v2 = await allie.getUsers(admin.token);
     expect(v2.map((u) => u.email)).toEqual(expect.arrayContaining(['allie-admin@example.com', 'allie-steward@example.com', 'allie-viewer@example.com']));
     for (const user of v2) expect(user.tsCreated).toBeInstanceOf(Date);
@@ -88,7 +85,7 @@ describe('AlationUser', () => {
     expect(v1.map((u) => u.id).sort()).toEqual(v2.map((u) => u.id).sort());
   });
 
-  gap('get_users(UserParams): id (several), email, email__icontains, display_name__contains', async () => {
+  test('get_users(UserParams): id (several), email, email__icontains, display_name__contains', async () => {
     const all = await allie.getUsers(admin.token);
     const [a, b] = all;
     expect((await allie.getUsers(admin.token, { id: [a.id, b.id] })).map((u) => u.id).sort()).toEqual([a.id, b.id].sort());
@@ -97,13 +94,13 @@ describe('AlationUser', () => {
     expect(await allie.getUsers(admin.token, { display_name__contains: ['no such name'] })).toEqual([]);
   });
 
-  gap('get_a_user(id) on v2 and v1; an unknown id is an HTTP 404', async () => {
+  test('get_a_user(id) on v2 and v1; an unknown id is an HTTP 404', async () => {
     expect((await allie.getAUser(admin.token, steward.userId)).email).toBe('allie-steward@example.com');
     expect((await allie.getAUser(admin.token, steward.userId, 'v1')).email).toBe('allie-steward@example.com');
     await expect(allie.getAUser(admin.token, 999999)).rejects.toMatchObject({ response: { status: 404 } });
   });
 
-  gap('without a token the user calls are refused (an HTTP error, never a user list)', async () => {
+  test('without a token the user calls are refused (an HTTP error, never a user list)', async () => {
     const response = await allie.getUsers('kgat_wrong').catch((e: unknown) => e);
     expect(response).toBeInstanceOf(AllieHttpError);
     expect([401, 403]).toContain((response as AllieHttpError).response.status);

@@ -7,7 +7,8 @@ import { basic, clientToken, createOAuthClient, form, jose, jwtParts, ROTATE_SIG
 let t: TestGateway;
 let client: OAuthClient;
 let longLived: OAuthClient;
-const ISSUER = 'urn:keygate:alation';
+/** The `iss`: a URL under the gateway's public URL. */
+const issuer = () => `${t.url}/oauth/v2`;
 const AUDIENCE = 'urn:keygate:alation:api';
 const JWKS = '/oauth/v2/.well-known/jwks.json/';
 
@@ -21,7 +22,7 @@ afterAll(() => t.close());
 /** jose with a fresh key-set cache each time, so a cached set cannot hide a change. */
 async function joseVerify(token: string, at: Date = t.clock.now()) {
   const { createRemoteJWKSet, jwtVerify } = jose();
-  return jwtVerify(token, createRemoteJWKSet(new URL(t.url + JWKS)), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], typ: 'at+jwt', currentDate: at });
+  return jwtVerify(token, createRemoteJWKSet(new URL(t.url + JWKS)), { issuer: issuer(), audience: AUDIENCE, algorithms: ['ES256'], typ: 'at+jwt', currentDate: at });
 }
 const publishedKids = async (): Promise<string[]> => (await form(t.url, JWKS, '', {}, 'GET')).body.keys.map((k: { kid: string }) => k.kid);
 const introspect = (token: string) => form(t.url, '/oauth/v2/introspect/', { token }, { authorization: basic(client.clientId, client.clientSecret) });

@@ -5,7 +5,8 @@ import { basic, clientToken, createOAuthClient, form, jose, jwtParts, rest, type
 /** The token endpoint (RFC 6749 client credentials), the JWT it issues, and that JWT at work. */
 let t: TestGateway;
 let client: OAuthClient;
-const ISSUER = 'urn:keygate:alation';
+/** The `iss`: a URL under the gateway's public URL. */
+const issuer = () => `${t.url}/oauth/v2`;
 const AUDIENCE = 'urn:keygate:alation:api';
 
 beforeAll(async () => {
@@ -40,7 +41,7 @@ describe('a token for client credentials', () => {
     const jwt = await clientToken(t.url, client);
     const { header, claims } = jwtParts(jwt);
     expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: expect.stringMatching(/^[0-9a-f-]{36}$/) });
-    expect(claims).toMatchObject({ iss: ISSUER, aud: AUDIENCE, sub: client.id, client_id: client.clientId, jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    expect(claims).toMatchObject({ iss: issuer(), aud: AUDIENCE, sub: client.id, client_id: client.clientId, jti: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(claims.iat).toBe(before);
     expect(claims.exp).toBe(claims.iat + 900);
     // Two tokens are two tokens.
@@ -52,15 +53,15 @@ describe('a token for client credentials', () => {
     const jwt = await clientToken(t.url, client);
     for (const path of ['/oauth/v2/.well-known/jwks.json/', '/oauth/v2/.well-known/jwks.json', '/.well-known/jwks.json']) {
       const keys = createRemoteJWKSet(new URL(t.url + path));
-      const { payload, protectedHeader } = await jwtVerify(jwt, keys, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], typ: 'at+jwt', currentDate: t.clock.now() });
+      const { payload, protectedHeader } = await jwtVerify(jwt, keys, { issuer: issuer(), audience: AUDIENCE, algorithms: ['ES256'], typ: 'at+jwt', currentDate: t.clock.now() });
       expect(payload.sub).toBe(client.id);
       expect(protectedHeader.kid).toBe(jwtParts(jwt).header.kid);
     }
     const keys = createRemoteJWKSet(new URL(t.url + '/oauth/v2/.well-known/jwks.json/'));
     // The wrong audience, issuer or algorithm list makes jose refuse: these checks are live.
-    await expect(jwtVerify(jwt, keys, { issuer: ISSUER, audience: 'urn:other', algorithms: ['ES256'], currentDate: t.clock.now() })).rejects.toThrow();
-    await expect(jwtVerify(jwt, keys, { issuer: 'urn:keygate:talend', audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() })).rejects.toThrow();
-    await expect(jwtVerify(jwt, keys, { issuer: ISSUER, audience: AUDIENCE, algorithms: ['RS256'], currentDate: t.clock.now() })).rejects.toThrow();
+    await expect(jwtVerify(jwt, keys, { issuer: issuer(), audience: 'urn:other', algorithms: ['ES256'], currentDate: t.clock.now() })).rejects.toThrow();
+    await expect(jwtVerify(jwt, keys, { issuer: `${t.url}/security/oauth`, audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() })).rejects.toThrow();
+    await expect(jwtVerify(jwt, keys, { issuer: issuer(), audience: AUDIENCE, algorithms: ['RS256'], currentDate: t.clock.now() })).rejects.toThrow();
   });
 
   test('the key set: cacheable, public keys only, holding the kid the token names', async () => {
@@ -209,7 +210,7 @@ test('an expired token authenticates nothing; a new one does (runs last: it move
   expect((await rest(t.url, '/keygate/alation/listRefreshTokens/', {}, { TOKEN: jwt })).status).toBe(401);
   const { createRemoteJWKSet, jwtVerify } = jose();
   await expect(
-    jwtVerify(jwt, createRemoteJWKSet(new URL(t.url + '/oauth/v2/.well-known/jwks.json')), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() }),
+    jwtVerify(jwt, createRemoteJWKSet(new URL(t.url + '/oauth/v2/.well-known/jwks.json')), { issuer: issuer(), audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() }),
   ).rejects.toThrow(/exp/);
   expect(expectOk(await graphql(t.url, '{ viewer { name } }', {}, await clientToken(t.url, client))).viewer.name).toBe('etl-pipeline');
 });

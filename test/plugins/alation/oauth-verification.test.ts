@@ -7,7 +7,8 @@ import { basic, clientToken, createOAuthClient, createUser, form, jose, jwtFrom,
 let t: TestGateway;
 let client: OAuthClient;
 let resourceServer: OAuthClient;
-const ISSUER = 'urn:keygate:alation';
+/** The `iss`: a URL under the gateway's public URL. */
+const issuer = () => `${t.url}/oauth/v2`;
 const AUDIENCE = 'urn:keygate:alation:api';
 
 beforeAll(async () => {
@@ -49,7 +50,7 @@ describe('introspection', () => {
         sub: client.id,
         exp: claims.iat + 600,
         iat: claims.iat,
-        iss: ISSUER,
+        iss: issuer(),
         aud: AUDIENCE,
         jti: claims.jti,
         token_type: 'Bearer',
@@ -144,7 +145,7 @@ describe('tokens that must not pass', () => {
       authorization: `Basic ${Buffer.from(`${talend.serviceAccount.clientId}:${talend.secret}`).toString('base64')}`,
     });
     const talendJwt = exchanged.body.access_token as string;
-    expect(jwtParts(talendJwt).claims.iss).toBe('urn:keygate:talend');
+    expect(jwtParts(talendJwt).claims.iss).toBe(`${t.url}/security/oauth`);
     expect(jwtParts(talendJwt).header.kid).toBe(header.kid);
     // Same key, same typ: only the issuer tells them apart. It is no Alation credential.
     expect((await introspect(talendJwt)).raw).toBe('{"active":false}');
@@ -155,7 +156,7 @@ describe('tokens that must not pass', () => {
     // jose, told whom to trust, refuses it too.
     const { createRemoteJWKSet, jwtVerify } = jose();
     await expect(
-      jwtVerify(talendJwt, createRemoteJWKSet(new URL(t.url + '/oauth/v2/.well-known/jwks.json')), { issuer: ISSUER, audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() }),
+      jwtVerify(talendJwt, createRemoteJWKSet(new URL(t.url + '/oauth/v2/.well-known/jwks.json')), { issuer: issuer(), audience: AUDIENCE, algorithms: ['ES256'], currentDate: t.clock.now() }),
     ).rejects.toThrow();
   });
 });

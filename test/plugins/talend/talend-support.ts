@@ -18,7 +18,7 @@ export async function rest(
   t: TestGateway,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+  options: { token?: string; body?: unknown; rawBody?: string; contentType?: string; headers?: Record<string, string> } = {},
 ): Promise<RestResponse> {
   const response = await sharedRest(t.url, method, path, options);
   return { ...response, text: response.raw };

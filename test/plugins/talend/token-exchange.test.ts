@@ -27,7 +27,7 @@ test('id:secret for a 30-minute signed token that verifies with the published ke
   const claims = decodePart(body);
   expect(header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: expect.any(String) });
   expect(claims).toMatchObject({
-    iss: 'urn:keygate:talend',
+    iss: `${t.url}/security/oauth`,
     sub: account.id,
     client_id: account.id,
     aud: 'https://api.us.cloud.talend.com',
@@ -157,4 +157,44 @@ test('revokeToken ends one exchanged token; deleting the account ends them all',
   expect(codes(await graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: tokens[1].id }, userAdmin.token))).toEqual(['FORBIDDEN']);
   expect((await rest(t, 'DELETE', `/account/service-accounts/${id}`, { token: OPERATOR_TOKEN })).status).toBe(204);
   expect(codes(await viewer(second))).toEqual(['UNAUTHENTICATED']);
+});
+
+describe('RFC 7662 introspection and RFC 7009 revocation at /security/oauth', () => {
+  const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
+  const post = (path: string, authorization: string, fields: Record<string, string>) =>
+    rest(t, 'POST', path, { headers: { authorization }, rawBody: form(fields), contentType: 'application/x-www-form-urlencoded' });
+
+  test("an account introspects and revokes its own token; another's is inactive to it and is not revoked", async () => {
+    const mine = expectOk(await createServiceAccountGql(t, 'introspecting', ['TMC_ENGINE_USE'])).createServiceAccount;
+    const other = expectOk(await createServiceAccountGql(t, 'bystander', ['TMC_ENGINE_USE'])).createServiceAccount;
+    const auth = basic(mine.serviceAccount.clientId, mine.secret);
+    const token = (await exchange(t, mine.serviceAccount.clientId, mine.secret)).body.access_token;
+    const theirs = (await exchange(t, other.serviceAccount.clientId, other.secret)).body.access_token;
+    expect((await post('/security/oauth/introspect', auth, { token })).body).toMatchObject({ active: true, sub: mine.serviceAccount.id, iss: `${t.url}/security/oauth` });
+    expect((await post('/security/oauth/revoke', auth, { token: theirs })).status).toBe(200);
+    expect((await post('/security/oauth/introspect', basic(other.serviceAccount.clientId, other.secret), { token: theirs })).body.active).toBe(true);
+    expect((await post('/security/oauth/revoke', auth, { token })).status).toBe(200);
+    expect((await post('/security/oauth/introspect', auth, { token })).body).toEqual({ active: false });
+    expect((await rest(t, 'GET', '/account/service-accounts/permissions', { token })).status).toBe(401);
+  });
+
+  test('a wrong secret is 401 invalid_client; a missing token parameter is 400; both change nothing', async () => {
+    const mine = expectOk(await createServiceAccountGql(t, 'careless', ['TMC_ENGINE_USE'])).createServiceAccount;
+    const token = (await exchange(t, mine.serviceAccount.clientId, mine.secret)).body.access_token;
+    const wrong = await post('/security/oauth/revoke', basic(mine.serviceAccount.clientId, 'not-the-secret'), { token });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error).toBe('invalid_client');
+    expect((await post('/security/oauth/introspect', basic(mine.serviceAccount.clientId, mine.secret), {})).status).toBe(400);
+    expect((await post('/security/oauth/introspect', basic(mine.serviceAccount.clientId, mine.secret), { token })).body.active).toBe(true);
+  });
+
+  test('the token endpoint takes a form with client_secret_post, as OAuth libraries send it', async () => {
+    const mine = expectOk(await createServiceAccountGql(t, 'form-poster', ['TMC_ENGINE_USE'])).createServiceAccount;
+    const response = await rest(t, 'POST', '/security/oauth/token', {
+      rawBody: form({ grant_type: 'client_credentials', client_id: mine.serviceAccount.clientId, client_secret: mine.secret }),
+      contentType: 'application/x-www-form-urlencoded',
+    });
+    expect(response.status).toBe(200);
+    expect(response.body.token_type).toBe('Bearer');
+  });
 });

@@ -1,5 +1,5 @@
-/** The `iss` of the access tokens Alation OAuth clients get (a URN: keygate has no fixed public URL). */
-export const OAUTH_ISSUER = 'urn:keygate:alation';
+/** The issuer's path under the public URL: the `iss` of Alation OAuth clients' tokens is `KEYGATE_PUBLIC_URL/oauth/v2`. */
+export const OAUTH_ISSUER_PATH = '/oauth/v2';
 /** The `aud` of those tokens: the Alation API keygate serves. */
 export const OAUTH_AUDIENCE = 'urn:keygate:alation:api';
 /** The `typ` header: an OAuth 2.0 access token in JWT format (RFC 9068), so it cannot pass for another kind of JWT. */
@@ -12,9 +12,6 @@ export const OAUTH_TOKEN_KIND = 'oauth';
 /** Access-token duration bounds from the vendor: 5 minutes to 72 hours. */
 export const MIN_TOKEN_LIFETIME_SECONDS = 300;
 export const MAX_TOKEN_LIFETIME_SECONDS = 72 * 3600;
-
-/** How long JWKS consumers may cache the key set (a new kid makes jose and friends fetch again anyway). */
-export const JWKS_MAX_AGE_SECONDS = 300;
 
 /** Where the routes live; every path also answers with a trailing slash. */
 export const OAUTH_PATHS = {

@@ -1,6 +1,6 @@
-import { badInput, parseBasic, type BasicCredentials } from '../../../core';
-import type { RouteKit, RouteRequest } from '../../route-kit';
-import { JWKS_MAX_AGE_SECONDS, OAUTH_PATHS } from './oauth.constants';
+import { badInput, clientCredentials, type CoreServices } from '../../../core';
+import { jwksRoute, type RouteKit, type RouteRequest } from '../../route-kit';
+import { OAUTH_PATHS } from './oauth.constants';
 import { oauthAdminErrors, oauthErrors } from './oauth.mapper';
 import type { AlationOAuth } from './oauth.service';
 
@@ -9,7 +9,7 @@ import type { AlationOAuth } from './oauth.service';
  * (RFC 7009), the key set, and two administration routes (regenerate a client secret, revoke all
  * of a client's tokens). Every path answers with and without its trailing slash.
  */
-export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
+export function oauthRoutes(kit: RouteKit, core: CoreServices, oauth: AlationOAuth): void {
   const { acts } = kit;
   /** A protocol endpoint: form body, client authentication, RFC 6749 §5.2 errors, never cached. */
   const protocol = (path: string, summary: string, work: (req: RouteRequest, form: Record<string, string>) => Promise<object>) => {
@@ -17,7 +17,7 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
     kit.route('POST', path, async (req) => ({ body: await work(req, readForm(req)) }), options);
     kit.route('ALL', path, async () => ({ status: 405, headers: { allow: 'POST' }, body: { error: 'invalid_request', error_description: 'Use POST with an application/x-www-form-urlencoded body.' } }), options);
   };
-  const authenticate = (req: RouteRequest, form: Record<string, string>) => oauth.authenticateClient(req.ctx, clientCredentials(req, form));
+  const authenticate = (req: RouteRequest, form: Record<string, string>) => oauth.authenticateClient(req.ctx, clientCredentials(req.headers.authorization, form));
 
   protocol(OAUTH_PATHS.token, 'Client credentials: an access token for an OAuth client', async (req, form) => {
     const grantType = form.grant_type;
@@ -43,18 +43,7 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
   });
 
   // The key set for offline verification: public halves only, cacheable.
-  kit.route(
-    'GET',
-    OAUTH_PATHS.jwks,
-    async () => {
-      try {
-        return { headers: { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}` }, body: await oauth.publicKeys() };
-      } catch {
-        return { status: 503, body: { error: 'temporarily_unavailable', error_description: 'Signing keys are unavailable.' } };
-      }
-    },
-    { errors: oauthErrors, auth: 'none', summary: 'The public signing keys (JWKS)' },
-  );
+  jwksRoute(kit, OAUTH_PATHS.jwks, () => core.signing.jwks(), oauthErrors);
 
   const admin = { errors: oauthAdminErrors, secret: true };
   kit.route(
@@ -92,22 +81,4 @@ function readForm(req: RouteRequest): Record<string, string> {
     if (value !== '') form[name] = value;
   }
   return form;
-}
-
-/**
- * RFC 6749 §2.3.1: HTTP Basic or `client_id` + `client_secret` in the body; never both. Null when
- * the request carries no client credentials.
- */
-function clientCredentials(req: RouteRequest, form: Record<string, string>): BasicCredentials | null {
-  const header = req.headers.authorization;
-  if (header !== undefined) {
-    if (form.client_secret !== undefined) throw badInput('Authenticate the client one way only: HTTP Basic or client_secret in the body, not both.');
-    const basic = parseBasic(header);
-    // A client_id in the body next to Basic is allowed (§3.2.1) only when it names the same client.
-    if (basic && form.client_id !== undefined && form.client_id !== basic.id) throw badInput('The client_id in the body does not match the HTTP Basic credentials.');
-    // Another scheme, or a malformed Basic header: authentication failed (401 invalid_client).
-    return basic ?? { id: '', secret: '' };
-  }
-  if (form.client_id === undefined && form.client_secret === undefined) return null;
-  return { id: form.client_id ?? '', secret: form.client_secret ?? '' };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Acts, badInput, SECRET_KINDS, type BasicCredentials, type CoreServices, type ProviderDescriptor, type RequestContext } from '../../../core';
+import { Acts, badInput, introspectionResponse, SECRET_KINDS, type BasicCredentials, type CoreServices, type ProviderDescriptor, type RequestContext } from '../../../core';
 import type { PrincipalEntity } from '../../../entities';
 import type { IssuedOAuthClient, OAuthClientInput } from '../../provider';
 import { AlationActions } from '../alation.policy';
@@ -8,7 +8,7 @@ import {
   MIN_TOKEN_LIFETIME_SECONDS,
   OAUTH_AUDIENCE,
   OAUTH_CLIENT_KIND,
-  OAUTH_ISSUER,
+  OAUTH_ISSUER_PATH,
   OAUTH_TOKEN_KIND,
   OAUTH_TOKEN_TYPE,
 } from './oauth.constants';
@@ -19,11 +19,6 @@ export interface TokenResponse {
   expires_in: number;
 }
 
-export type Introspection =
-  | { active: false }
-  | { active: true; client_id: string; sub: string; exp: number; iat: number; iss: string; aud: string | string[]; jti: string; token_type: 'Bearer' };
-
-const INACTIVE = Object.freeze({ active: false as const });
 
 /**
  * Alation's OAuth 2.0 client applications: a client is an Alation system user (a principal of
@@ -65,7 +60,7 @@ export class AlationOAuth {
     const acting = { ...ctx, actor: await this.core.credentials.principalActor(client, { id: `client:${client.id}`, expiresAt: null }) };
     await this.core.authz.require(acting, this.provider, AlationActions.oauthToken, { ownerId: client.id, ownerKind: client.kind });
     const lifespanSeconds = lifetimeOf(client);
-    const signed = await this.core.tokens.sign(client, { kind: OAUTH_TOKEN_KIND, issuer: OAUTH_ISSUER, audience: OAUTH_AUDIENCE, type: OAUTH_TOKEN_TYPE, lifespanSeconds });
+    const signed = await this.core.tokens.sign(client, { kind: OAUTH_TOKEN_KIND, issuer: this.issuer(), audience: OAUTH_AUDIENCE, type: OAUTH_TOKEN_TYPE, lifespanSeconds });
     await this.core.change(acting, { provider: this.provider, action: AlationActions.oauthToken }, (scope) => this.core.tokens.recordSigned(scope, this.provider, client, signed));
     return { access_token: signed.token, token_type: 'Bearer', expires_in: lifespanSeconds };
   }
@@ -75,55 +70,31 @@ export class AlationOAuth {
     return { ...ctx, actor: await this.core.credentials.principalActor(client, { id: `client:${client.id}`, expiresAt: null }) };
   }
 
-  /**
-   * RFC 7662: the claims of an active token; `{active: false}` and nothing else for a token that is
-   * malformed, tampered, of another issuer or type, signed by an unpublished key, unknown, expired,
-   * revoked, or whose client is gone.
-   */
-  async introspect(token: string): Promise<Introspection> {
-    const found = await this.activeToken(token);
-    if (!found) return INACTIVE;
-    const { claims } = found;
-    return {
-      active: true,
-      client_id: claims.client_id as string,
-      sub: claims.sub as string,
-      exp: claims.exp as number,
-      iat: claims.iat as number,
-      iss: claims.iss as string,
-      aud: claims.aud as string | string[],
-      jti: claims.jti as string,
-      token_type: 'Bearer',
-    };
+  /** The `iss` of these tokens: a URL under the public URL (known once the gateway listens). */
+  issuer(): string {
+    return this.core.issuers.url(OAUTH_ISSUER_PATH);
+  }
+
+  /** RFC 7662: the claims of an active token of this issuer's; `{active: false}` for anything else. */
+  async introspect(token: string) {
+    return introspectionResponse(await this.activeToken(token));
   }
 
   /** The id of an active token of this client's, or null (RFC 7009: anything else changes nothing). */
   async ownActiveToken(client: PrincipalEntity, token: string): Promise<string | null> {
     const found = await this.activeToken(token);
-    return found && found.ownerId === client.id ? found.tokenId : null;
+    return found && found.owner.id === client.id ? found.tokenId : null;
   }
 
-  /** The public key set, without any private member. */
-  async publicKeys() {
-    const { keys } = await this.core.signing.jwks();
-    return { keys: keys.map((key) => Object.fromEntries(Object.entries(key).filter(([member]) => !PRIVATE_JWK_MEMBERS.includes(member)))) };
-  }
-
-  private async activeToken(token: string) {
-    if (typeof token !== 'string' || token.length === 0) return null;
-    const claims = await this.core.signing.verify(token, { issuer: OAUTH_ISSUER, type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE });
-    if (!claims || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
-    const row = await this.core.tokens.findByJti(claims.jti);
-    if (!row || row.provider !== this.provider.id || row.kind !== OAUTH_TOKEN_KIND || row.ownerId !== claims.sub) return null;
-    if (this.core.tokens.status(row) !== 'ACTIVE') return null;
-    const owner = await this.core.principals.find(row.ownerId);
-    if (!owner || owner.provider !== this.provider.id || owner.kind !== OAUTH_CLIENT_KIND) return null;
-    return { claims, tokenId: row.id, ownerId: owner.id };
+  private activeToken(token: string) {
+    return this.core.tokens.activeSigned(token, {
+      verify: { issuer: this.issuer(), type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE },
+      provider: this.provider.id,
+      kind: OAUTH_TOKEN_KIND,
+      ownerKind: OAUTH_CLIENT_KIND,
+    });
   }
 }
-
-/** Members a JWK may hold only in a private key (RFC 7517/7518): never published. */
-const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** The client's access-token lifetime; a stored value out of bounds (hand-edited) falls back to the shortest. */
 function lifetimeOf(client: PrincipalEntity): number {
