@@ -60,12 +60,16 @@ test('secrets and passwords appear only in the response that created them, on bo
     (await graphql(t.url, EVERYTHING.replace(/serviceAccounts\(provider: ALATION\).*\} \}$/s, '}'), { id: user.id }, token)).raw,
     (await graphql(t.url, '{ viewer { name kind role permissions credentialExpiresAt serviceAccount { userId refreshTokens { name } } } }', {}, token)).raw,
     (await rest(t.url, '/integration/v1/validateRefreshToken/', { refresh_token: restRefresh.body.refresh_token, user_id: user.userId })).raw,
-    (await rest(t.url, '/integration/v1/validateAPIAccessToken/', { api_access_token: token, user_id: user.userId })).raw,
     (await rest(t.url, '/keygate/alation/listRefreshTokens/', {}, { TOKEN: token })).raw,
     (await rest(t.url, '/integration/v1/revokeAPIAccessTokens/', { refresh_token: gqlRefresh.secret, user_id: user.userId })).raw,
   ];
   expect(reads[0]).toContain('once@example.com');
   for (const raw of reads) for (const value of [...secrets, PASSWORD, CSV_PASSWORD]) expect(raw).not.toContain(value);
+  // validateAPIAccessToken echoes the token it was sent, as Alation does (Allie's `Alation(host, user_id, access_token)` keeps it), and nothing else.
+  const validated = await rest(t.url, '/integration/v1/validateAPIAccessToken/', { api_access_token: token, user_id: user.userId });
+  expect(validated.body.api_access_token).toBe(token);
+  expect(validated.headers.get('cache-control')).toBe('no-store');
+  for (const value of [...secrets.filter((s) => s !== token), PASSWORD, CSV_PASSWORD]) expect(validated.raw).not.toContain(value);
   for (const value of [...secrets, PASSWORD, CSV_PASSWORD]) {
     expect(await databaseContains(value)).toEqual([]);
     expect(t.logs.join('\n')).not.toContain(value);

@@ -108,8 +108,10 @@ describe('API access tokens', () => {
     const access = await createAccess(refresh.body.refresh_token);
     const valid = await validateAccess(access.body.api_access_token);
     expect(valid.status).toBe(200);
-    expect(Object.keys(valid.body).sort()).toEqual(['created_at', 'last_used_at', 'token_expires_at', 'token_status', 'user_id']);
-    expect(valid.raw).not.toContain(access.body.api_access_token);
+    // The status, and the token sent echoed back as Alation does (Allie's SDK keeps it from here); never cached.
+    expect(Object.keys(valid.body).sort()).toEqual(['api_access_token', 'created_at', 'last_used_at', 'token_expires_at', 'token_status', 'user_id']);
+    expect(valid.body.api_access_token).toBe(access.body.api_access_token);
+    expect(valid.headers.get('cache-control')).toBe('no-store');
     const other = await createUser(t.url, 'other-validate@example.com', 'VIEWER');
     expect(await validateAccess(access.body.api_access_token, other.userId)).toMatchObject({ status: 401, body: { detail: 'API Access Token provided is invalid.', code: '401000' } });
     expect(await validateAccess('kgat_nonsense')).toMatchObject({ status: 401, body: { detail: 'API Access Token provided is invalid.', code: '401000' } });
