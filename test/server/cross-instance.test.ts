@@ -18,7 +18,8 @@ onServer('two gateway processes on one PostgreSQL', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url!, KEYGATE_OPERATOR_TOKEN: OPERATOR, KEYGATE_MASTER_KEY: 'y'.repeat(44) };
+    // One public URL for both, as behind a load balancer: a token's `iss` is built from it, so either instance verifies the other's.
+    const env = { DATABASE_URL: database.url!, KEYGATE_OPERATOR_TOKEN: OPERATOR, KEYGATE_MASTER_KEY: 'y'.repeat(44), KEYGATE_PUBLIC_URL: 'https://keygate.example.com' };
     a = await startGatewayProcess(env);
     b = await startGatewayProcess(env);
   });
