@@ -435,3 +435,18 @@ test('show-once: the value is in the create response only, on both faces; no tab
     expect(t.logs.join('\n')).not.toContain(value);
   }
 });
+
+test('whoami and users/current: the calling token or user; 401 without a credential, 400 for the operator (no Atlan caller)', async () => {
+  const created = await createApiToken(t.url, await admin(), 'asks-who');
+  const whoami = await rest(t.url, 'GET', '/api/service/whoami', { token: created.attributes.accessToken });
+  expect(whoami.status).toBe(200);
+  expect(whoami.body).toMatchObject({ id: created.id, username: `service-account-${created.clientId}`, roles: [{ name: '$api-token-default-access' }] });
+  expect(whoami.raw).not.toContain(created.attributes.accessToken);
+  expect((await rest(t.url, 'GET', '/api/service/users/current', { token: await admin() })).body).toMatchObject({ username: 'ada', enabled: true });
+  for (const path of ['/api/service/whoami', '/api/service/users/current']) {
+    expect((await rest(t.url, 'GET', path)).status).toBe(401);
+    const operator = await rest(t.url, 'GET', path, { token: OPERATOR_TOKEN });
+    expect(operator.status).toBe(400);
+    expect(operator.body).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringMatching(/Atlan API token/) });
+  }
+});
