@@ -11,6 +11,19 @@ export interface Transaction {
   afterCommit(callback: () => void): void;
 }
 
+/**
+ * A statement of a hot path: PostgreSQL parses and plans it once per connection (a named
+ * prepared statement), PGlite runs it through its own extended-protocol query.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+interface RawPool {
+  query(config: { name: string; text: string; values: unknown[] } | string, values?: unknown[]): Promise<{ rows: unknown[] }>;
+}
+
 export interface DatabaseOptions {
   /** `postgres://…`: that server. Unset: embedded PGlite in `dataDir`. */
   url?: string;
@@ -31,6 +44,7 @@ export class Database {
   /** The PostgreSQL URL (server mode), for connections of their own such as LISTEN. */
   url?: string;
   statementCount = 0;
+  private counting = false;
   private pglite?: PGliteLike;
   private releaseLock?: () => void;
 
@@ -76,6 +90,7 @@ export class Database {
       database.releaseLock = releaseLock;
     }
     if (options.countStatements) {
+      database.counting = true;
       database.dataSource.setOptions({
         logging: ['query'],
         logger: { logQuery: () => void database.statementCount++, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} },
@@ -87,6 +102,17 @@ export class Database {
 
   get manager(): EntityManager {
     return this.dataSource.manager;
+  }
+
+  /**
+   * Runs one prepared statement on the driver's pool, past the ORM (no query building, no entity
+   * hydration). Outside any transaction: one statement is its own transaction.
+   */
+  async prepared<R>(statement: PreparedStatement, values: unknown[]): Promise<R[]> {
+    if (this.counting) this.statementCount++;
+    const pool = (this.dataSource.driver as unknown as { master: RawPool }).master;
+    const result = this.embedded ? await pool.query(statement.text, values) : await pool.query({ name: statement.name, text: statement.text, values });
+    return result.rows as R[];
   }
 
   /** Runs `work` in one transaction; `tx.afterCommit` callbacks run only once it has committed. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SigningService } from '../signing';
 import { AccessTokenEntity, RefreshTokenEntity, type PrincipalEntity } from '../../entities';
-import type { ChangeScope } from '../change';
+import type { Additions, ChangeScope } from '../change';
 import type { Clock } from '../clock';
 import type { ProviderDescriptor } from '../context';
 import type { Database } from '../database';
@@ -120,16 +120,18 @@ export class TokenService {
     return { token, kid, jti, kind: options.kind, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
   }
 
-  /** The row of a signed token, keyed by `jti` (for revocation and status); its secret is the JWT itself. */
-  async recordSigned(scope: ChangeScope, provider: ProviderDescriptor, owner: PrincipalEntity, signed: SignedToken): Promise<Issued<AccessTokenEntity>> {
-    const { manager } = scope.tx;
-    const record = await manager.save(
-      manager.create(AccessTokenEntity, { provider: provider.id, ownerId: owner.id, kind: signed.kind, jti: signed.jti, kid: signed.kid, secretHash: null, createdAt: signed.issuedAt, expiresAt: signed.expiresAt }),
-    );
-    scope.emit({ provider: provider.id, kind: 'CREATED', subjectType: 'ACCESS_TOKEN', subjectId: record.id, serviceAccountId: owner.id });
-    scope.setTarget(record.id);
-    scope.addDetail({ owner: owner.id, kind: signed.kind, kid: signed.kid });
-    return { record, secret: signed.token };
+  /**
+   * The rows a signed token adds, for `change.append` (a grant: nothing to read or lock, so it joins
+   * the group commit): its row keyed by `jti`, its CREATED event, its audit target and detail.
+   */
+  signedAdditions(provider: ProviderDescriptor, owner: PrincipalEntity, signed: SignedToken): Additions {
+    const id = randomUUID();
+    return {
+      accessTokens: [{ id, provider: provider.id, ownerId: owner.id, kind: signed.kind, jti: signed.jti, kid: signed.kid, createdAt: signed.issuedAt, expiresAt: signed.expiresAt }],
+      events: [{ provider: provider.id, kind: 'CREATED', subjectType: 'ACCESS_TOKEN', subjectId: id, serviceAccountId: owner.id }],
+      target: id,
+      detail: { owner: owner.id, kind: signed.kind, kid: signed.kid },
+    };
   }
 
   async findByJti(jti: string, manager: EntityManager = this.db.manager): Promise<AccessTokenEntity | null> {
