@@ -113,10 +113,11 @@ export class AlationOAuth {
     if (typeof token !== 'string' || token.length === 0) return null;
     const claims = await this.core.signing.verify(token, { issuer: OAUTH_ISSUER, type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE });
     if (!claims || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
-    const row = await this.core.tokens.findByJti(claims.jti);
+    const found = await this.core.tokens.findByJtiWithOwner(claims.jti);
+    const row = found?.token;
     if (!row || row.provider !== this.provider.id || row.kind !== OAUTH_TOKEN_KIND || row.ownerId !== claims.sub) return null;
     if (this.core.tokens.status(row) !== 'ACTIVE') return null;
-    const owner = await this.core.principals.find(row.ownerId);
+    const owner = found.owner;
     if (!owner || owner.provider !== this.provider.id || owner.kind !== OAUTH_CLIENT_KIND) return null;
     return { claims, tokenId: row.id, ownerId: owner.id };
   }
