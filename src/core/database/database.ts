@@ -6,6 +6,9 @@ import { migrations } from '../../../migrations';
 import { conflict } from '../errors';
 import { pgliteDriverModule, type PGliteLike } from './pglite-pool';
 
+/** The advisory lock key instances take turns on at startup (migrations, catalog sync). */
+const STARTUP_LOCK = 7304410;
+
 export interface Transaction {
   manager: EntityManager;
   afterCommit(callback: () => void): void;
@@ -134,6 +137,28 @@ export class Database {
       }
     }
     return result;
+  }
+
+  /**
+   * Runs `work` while holding the startup lock: instances starting together against one PostgreSQL
+   * take turns (the second finds the migrations applied and the catalog synced). A session lock on
+   * a connection of its own, so the work's statements may use any connection; released even when
+   * the work fails. PGlite has one process per data folder: nothing to wait for.
+   */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (this.embedded) return work();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   async migrate(): Promise<string[]> {
