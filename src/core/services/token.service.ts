@@ -7,7 +7,7 @@ import type { Clock } from '../clock';
 import type { ProviderDescriptor } from '../context';
 import { entityColumns, entityOf, type Database, type PreparedStatement } from '../database';
 import { badInput, notFound } from '../errors';
-import type { NewTokenEvent } from '../events';
+import { EvictedCache, type EventService, type NewTokenEvent } from '../events';
 import { generateSecret, hashSecret, parseSecret, SECRET_KINDS, type Issued, type SecretKind } from '../secrets';
 import { activeTokenSql, expiryFrom, tokenStatus, type TokenStatus } from '../tokens';
 import { unwrapRows } from '../principals/principal.service';
@@ -49,6 +49,7 @@ type Table = 'access_token' | 'refresh_token';
 /** Tokens: the one place that reads and writes `refresh_token` and `access_token`. */
 export class TokenService {
   private prepared?: Record<'byJti' | 'bySecretHash' | 'byId', PreparedStatement>;
+  private signedCache?: EvictedCache<TokenWithOwner>;
 
   constructor(
     private readonly db: Database,
@@ -142,10 +143,20 @@ export class TokenService {
     };
   }
 
-  /** A signed token's row by `jti`, with its owner while the owner lives (introspection, revocation). */
+  /**
+   * A signed token's row by `jti`, with its owner while the owner lives (introspection, revocation).
+   * Kept in the event-evicted cache once `cacheSigned` is on: a revocation or the owner's deletion
+   * evicts it; expiry is the caller's check.
+   */
   async findByJtiWithOwner(jti: string): Promise<TokenWithOwner | null> {
     if (!isUuid(jti)) return null;
-    return this.withOwner(this.statements.byJti, jti);
+    const load = () => this.withOwner(this.statements.byJti, jti);
+    return this.signedCache ? this.signedCache.get(jti, load, ({ token }) => [token.id, token.ownerId]) : load();
+  }
+
+  /** Keeps signed tokens' rows (by `jti`) while the event stream says nothing about them. */
+  cacheSigned(events: EventService): void {
+    this.signedCache = new EvictedCache(events, this.clock);
   }
 
   /** An opaque access token's row by its secret, with its owner while the owner lives (validation). */
