@@ -130,3 +130,20 @@ test('verify names the first row changed, re-hashed, or removed (in the middle o
   await tamper(`DELETE FROM audit_event WHERE id = $1`, [fifth.id]);
   expect((await audit.chain.verify()).problem).toMatchObject({ id: fifth.id, reason: 'removed' });
 });
+
+test('the background sealer seals a row soon after this instance wrote it', async () => {
+  await tamper(`DELETE FROM audit_event`);
+  await tamper(`UPDATE audit_chain_head SET seq = 0, audit_id = NULL, txid = 0, hash = $1`, [GENESIS_HASH]);
+  audit.chain.start();
+  try {
+    await audit.record(entry('background'));
+    for (;;) {
+      const [row] = await db.dataSource.query(`SELECT seq::text AS seq FROM audit_event WHERE action = 'background'`);
+      if (row.seq) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  } finally {
+    await audit.chain.stop();
+  }
+  expect(await audit.chain.verify()).toMatchObject({ intact: true, rows: 1, unsealed: 0 });
+});

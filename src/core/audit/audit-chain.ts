@@ -12,8 +12,8 @@ import { readCommitted, type CommitOrderedTable, type Query } from '../database/
  * whose transaction is below the horizon (core/database/commit-order.ts) are final and in their
  * final order, (txid, id). The sealer takes them in that order after the chain's head and gives
  * each its place (`seq`), its predecessor (`prev_id`, `prev_hash`) and its `hash`, in one
- * transaction under an advisory lock that only sealers take. Every instance runs it every second;
- * `verify`, `export` and `readSealed` run it first.
+ * transaction under an advisory lock that only sealers take. An instance seals every second for a
+ * few seconds after it wrote a row, else every ten; `verify`, `export` and `readSealed` seal first.
  *
  * A row's hash is SHA-256 (hex) of its record (`AuditRecord` without `hash`) in the JSON
  * Canonicalization Scheme (RFC 8785), so anyone holding an export can recompute it.
@@ -21,6 +21,10 @@ import { readCommitted, type CommitOrderedTable, type Query } from '../database/
 
 export const GENESIS_HASH = '0'.repeat(64);
 const BATCH = 1000;
+/** How often an instance that wrote no audit row looks for other instances' rows. */
+const IDLE_SEAL_MS = 10_000;
+/** How long after writing a row an instance seals every second (the row's transaction may still be open). */
+const BUSY_SEAL_MS = 3_000;
 /** The advisory lock key of the sealer (advisory locks are per database). */
 const SEALER_LOCK = 7_301_652_023;
 const AUDIT_LOG: CommitOrderedTable = { table: 'audit_event', seq: 'id' };
@@ -125,6 +129,8 @@ export class AuditChain {
   private readonly sealedListeners = new Set<() => void>();
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private busyUntil = 0;
+  private lastSeal = 0;
 
   constructor(private readonly db: Database) {}
 
@@ -132,6 +138,11 @@ export class AuditChain {
   onSealed(listener: () => void): () => void {
     this.sealedListeners.add(listener);
     return () => this.sealedListeners.delete(listener);
+  }
+
+  /** A row was just written on this instance: seal soon. */
+  noteWritten(): void {
+    this.busyUntil = Date.now() + BUSY_SEAL_MS;
   }
 
   /** Seals every row below the horizon; returns how many it sealed. */
@@ -234,11 +245,13 @@ export class AuditChain {
     return result(null, rows);
   }
 
-  /** Seals every second until `stop`. */
+  /** Seals in the background until `stop`. */
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      if (this.running) return;
+      const now = Date.now();
+      if (this.running || (now >= this.busyUntil && now - this.lastSeal < IDLE_SEAL_MS)) return;
+      this.lastSeal = now;
       this.running = this.seal()
         .catch(() => undefined)
         .finally(() => (this.running = undefined));

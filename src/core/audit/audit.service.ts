@@ -66,6 +66,7 @@ export class AuditService {
       detail,
     };
     await (manager ?? this.db.manager).insert(AuditEventEntity, row as never);
+    this.chain.noteWritten();
   }
 
   /** Records a refusal without joining (or waiting for) any transaction in progress. */
