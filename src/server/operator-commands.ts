@@ -1,4 +1,4 @@
-import type { OperatorTokenInfo, RequestContext } from '../core';
+import { badInput, type AuditRecord, type AuditVerification, type OperatorTokenInfo, type RequestContext } from '../core';
 import type { ImportRowError } from '../plugins/provider';
 import type { Keygate } from './keygate';
 
@@ -31,6 +31,17 @@ export interface OperatorCommands {
   listOperatorTokens(): Promise<OperatorTokenRow[]>;
   revokeOperatorToken(id: string): Promise<{ revokedIds: string[] }>;
   importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress): Promise<ImportSummary>;
+  verifyAudit(): Promise<AuditVerification>;
+  /** One page of the sealed audit log after `after` (a record's seq), in chain order. */
+  exportAudit(range: AuditExportRange): Promise<AuditRecord[]>;
+}
+
+export interface AuditExportRange {
+  /** ISO 8601 instants; `since` inclusive, `until` exclusive. */
+  since?: string | null;
+  until?: string | null;
+  after?: string | null;
+  limit?: number;
 }
 
 /** The commands against a keygate built by the composition root, acting as the operator. */
@@ -69,5 +80,20 @@ export class LocalCommands implements OperatorCommands {
   async importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress) {
     const result = await this.keygate.providers.importServiceAccounts(await this.operator(), provider, csv, confirm, { onProgress });
     return { confirmed: result.confirmed, total: result.total, valid: result.valid, errors: result.errors, created: result.created.length };
+  }
+
+  async verifyAudit() {
+    return this.keygate.core.audit.chain.verify();
+  }
+
+  async exportAudit(range: AuditExportRange) {
+    const instant = (value: string | null | undefined, field: string) => {
+      if (value == null) return null;
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) throw badInput(`--${field} is an ISO 8601 instant, e.g. 2026-01-31T00:00:00Z.`, { field });
+      return date;
+    };
+    const limit = range.limit ?? 1000;
+    return this.keygate.core.audit.chain.readSealed(range.after ?? null, limit, { since: instant(range.since, 'since'), until: instant(range.until, 'until') });
   }
 }

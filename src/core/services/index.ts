@@ -83,9 +83,10 @@ export class CoreServices {
     observeEvents(this.events, clock, metrics);
   }
 
-  /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
+  /** Starts the event tailer, the audit chain's sealer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
   async start(options: { expirySweepSeconds?: number } = {}): Promise<void> {
     await this.events.start();
+    this.audit.chain.start();
     const seconds = options.expirySweepSeconds ?? 30;
     if (seconds > 0) {
       this.sweeper = setInterval(() => void this.events.sweepExpired().catch(() => undefined), seconds * 1000);
@@ -95,6 +96,7 @@ export class CoreServices {
 
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.audit.chain.stop();
     await this.events.stop();
   }
 }
