@@ -10,7 +10,7 @@ import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../sec
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import type { EventService } from '../events';
+import { informational, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -71,7 +71,7 @@ export class CredentialService {
     this.events = events;
     const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
       for (const event of list) {
-        if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        if (informational(event.kind)) continue;
         this.evictions++;
         for (const [key, entry] of this.cache) {
           if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
