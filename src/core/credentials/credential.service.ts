@@ -216,7 +216,11 @@ export class CredentialService {
       const id = credentials ? credentials.id.slice(0, 255) : '';
       const candidate = id ? await this.db.manager.findOne(PrincipalEntity, { where: { clientId: id, deletedAt: IsNull() } }) : null;
       const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
-      const matches = verifySecret(credentials?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
+      const secret = credentials?.secret ?? '';
+      // Both compared every time: how long this takes says nothing about which secret matched.
+      const current = verifySecret(secret, account?.secretHash ?? DUMMY_SECRET_HASH);
+      const previous = verifySecret(secret, account?.previousSecretHash ?? DUMMY_SECRET_HASH) && (account?.previousSecretExpiresAt ?? 0) > this.clock.now();
+      const matches = current || previous;
       if (!credentials || !account || !matches) {
         await this.audit.recordFailed(ctx, expected.action, expected.provider, account?.id ?? null);
         throw unauthenticated();
