@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { OperatorCommands } from './server/operator-commands';
 
 /**
@@ -143,6 +143,11 @@ async function runImport(provider: string, file: string, options: { confirm?: bo
   if (result.errors.length) throw new ExitCode(1);
 }
 
+function wholeDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650) throw new InvalidArgumentError('a whole number of days from 0 to 3650');
+  return Number(value);
+}
+
 export function buildProgram(): Command {
   const program = new Command('keygate')
     .description('A self-hosted GraphQL gateway for machine identities.')
@@ -216,6 +221,18 @@ export function buildProgram(): Command {
       const result = await withCommands((c) => c.revokeOperatorToken(id));
       if (options.json) json(result);
       else out(`Revoked ${result.revokedIds.join(', ')}.`);
+    });
+  const report = program.command('report').description('reports over every token, as the operator sees them');
+  report
+    .command('stale')
+    .description('active tokens nobody used for N days (never-used ones created before then too), newest first: candidates to revoke')
+    .requiredOption('--days <n>', 'unused for at least this many days (0 to 3650)', wholeDays)
+    .addOption(jsonOption())
+    .action(async (options: { days: number; json?: boolean }) => {
+      const stale = await withCommands((c) => c.staleTokens(options.days));
+      if (options.json) return json(stale);
+      const rows = stale.tokens.map((t) => [t.id, t.type, t.provider, t.serviceAccountName ?? t.serviceAccountId, t.name ?? '', t.createdAt, t.lastUsedAt ?? 'never', t.expiresAt ?? 'never'].join('\t'));
+      out(['id\ttype\tprovider\towner\tname\tcreated\tlast used\texpires', ...rows, `${stale.tokens.length} active token(s) unused since ${stale.unusedSince}.`].join('\n'));
     });
   // `--version` everywhere, as `--help` is.
   const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
