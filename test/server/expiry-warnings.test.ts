@@ -1,8 +1,11 @@
+import { Client } from 'pg';
 import { EventService, type TokenEvent } from '../../src/core';
-import { onPostgres } from '../support/database';
+import { signedInUser } from '../plugins/alation/alation-support';
+import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { expectOk, graphql } from '../support/graphql';
+import { startGatewayProcess, type GatewayProcess } from '../support/process';
 import { subscribe } from '../support/ws';
 
 const HOURS = 3600;
@@ -91,4 +94,50 @@ test('a warning per horizon as the token enters it, none for a revoked token', a
   await sweepAll();
   expect(await announcements(from, kept.refreshTokenId)).toEqual([`EXPIRING ${2 * HOURS}`, `EXPIRING ${HOURS}`, 'EXPIRING 1', 'EXPIRED']);
   expect(await announcements(from, revoked.refreshTokenId)).toEqual([]);
+});
+
+// Two `keygate serve` processes on one PostgreSQL, each with its own sweeper on the real clock.
+(onPostgres ? describe : describe.skip)('two gateway processes sweeping one database', () => {
+  jest.setTimeout(240_000);
+  let database: TestDatabase;
+  let gateways: GatewayProcess[] = [];
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const env = {
+      DATABASE_URL: database.url!,
+      KEYGATE_OPERATOR_TOKEN: OPERATOR_TOKEN,
+      KEYGATE_MASTER_KEY: 'w'.repeat(44),
+      KEYGATE_LIFESPANS: '{"alation":{"access":2}}',
+      KEYGATE_EXPIRY_WARNINGS: '1s',
+      KEYGATE_EXPIRY_SWEEP_SECONDS: '1',
+    };
+    gateways = [await startGatewayProcess(env), await startGatewayProcess(env)];
+  });
+  afterAll(async () => {
+    await Promise.all(gateways.map((g) => g.stop()));
+    await database?.drop();
+  });
+
+  test('a 2-second Alation access token with horizon 1s: EXPIRING then EXPIRED, once each, seen by a subscriber on the other instance', async () => {
+    const [a, b] = gateways;
+    const sub = await subscribe(b.url, OPERATOR_TOKEN, 'subscription { tokenEvents(provider: ALATION, kinds: [EXPIRING, EXPIRED]) { kind subjectId horizonSeconds } }');
+    try {
+      const user = await signedInUser(a.url, 'short-lived@example.com', 'VIEWER');
+      const mine = () => sub.events.map((e) => e.tokenEvents).filter((e) => e.subjectId === user.accessTokenId);
+      while (mine().length < 2) await sub.next(sub.events.length + 1, 15_000);
+      // Both sweepers keep running; a few more rounds would show a duplicate.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      expect(mine().map(label)).toEqual(['EXPIRING 1', 'EXPIRED']);
+      const client = new Client({ connectionString: database.url });
+      await client.connect();
+      const { rows } = await client.query('SELECT kind, horizon_seconds FROM token_event WHERE subject_id = $1 AND kind IN ($2, $3) ORDER BY txid, cursor', [user.accessTokenId, 'EXPIRING', 'EXPIRED']);
+      await client.end();
+      expect(rows).toEqual([
+        { kind: 'EXPIRING', horizon_seconds: 1 },
+        { kind: 'EXPIRED', horizon_seconds: null },
+      ]);
+    } finally {
+      sub.dispose();
+    }
+  });
 });
