@@ -88,6 +88,7 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
         lifespanOverrides: config.lifespans,
         masterKey: masterKeyFor(config, db, logger),
         authFailuresPerMinute: config.authFailuresPerMinute,
+        expiryWarnings: config.expiryWarnings,
         metrics,
       });
       core = services;

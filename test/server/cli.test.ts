@@ -28,7 +28,7 @@ afterAll(async () => {
 const cli = (...args: string[]) => runCli(args, env);
 
 /** Every command and subcommand, as a user types it. */
-const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke'], ['audit'], ['audit', 'verify'], ['audit', 'export']];
+const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['report'], ['report', 'stale']];
 
 describe('manners', () => {
   test.concurrent.each(COMMANDS)('keygate %s --help / --version print and change nothing', async (...command) => {

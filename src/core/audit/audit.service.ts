@@ -36,7 +36,7 @@ export interface AuditEntry {
 }
 
 /** An audit row as inserted: the columns the database does not fill in. */
-export type AuditRow = Omit<AuditEventEntity, 'id'>;
+export type AuditRow = Omit<AuditEventEntity, 'id' | 'txid' | 'seq' | 'prevId' | 'prevHash' | 'hash'>;
 
 const SECRET_LIKE = /kg[a-z]{2,4}_[0-9A-Za-z]{20,}|eyJ[\w-]+\.[\w-]+\./;
 

@@ -9,7 +9,7 @@ import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../sec
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import type { EventService } from '../events';
+import { informational, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -95,7 +95,7 @@ export class CredentialService {
     this.events = events;
     const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
       for (const event of list) {
-        if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        if (informational(event.kind)) continue;
         this.evictions++;
         for (const [key, entry] of this.cache) {
           if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
@@ -226,7 +226,11 @@ export class CredentialService {
       const id = credentials ? credentials.id.slice(0, 255) : '';
       const candidate = id ? await this.findClient(id) : null;
       const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
-      const matches = verifySecret(credentials?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
+      const secret = credentials?.secret ?? '';
+      // Both compared every time: how long this takes says nothing about which secret matched.
+      const current = verifySecret(secret, account?.secretHash ?? DUMMY_SECRET_HASH);
+      const previous = verifySecret(secret, account?.previousSecretHash ?? DUMMY_SECRET_HASH) && (account?.previousSecretExpiresAt ?? 0) > this.clock.now();
+      const matches = current || previous;
       if (!credentials || !account || !matches) {
         await this.audit.recordFailed(ctx, expected.action, expected.provider, account?.id ?? null);
         throw unauthenticated();

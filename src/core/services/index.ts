@@ -26,6 +26,8 @@ export interface CoreOptions {
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
   metrics?: CoreMetrics;
+  /** EXPIRING warning horizons, seconds before an expiry, largest first (none: no warnings). */
+  expiryWarnings?: readonly number[];
 }
 
 /** Everything core offers to providers and faces, built once per gateway. */
@@ -62,7 +64,7 @@ export class CoreServices {
     const metrics = options.metrics ?? noMetrics;
     this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
     this.authz = new AccessGuard(this.audit);
-    this.events = new EventService(db, clock);
+    this.events = new EventService(db, clock, options.expiryWarnings);
     this.change = createChange(db, this.events, this.audit);
     this.principals = new PrincipalService(db, clock);
     const masterKey =
