@@ -213,7 +213,7 @@ export class CredentialService {
   /**
    * A client's id and secret (HTTP Basic or a form), for token endpoints: the live principal of
    * `provider` and `kind` whose secret this is. Unknown ids cost the same lookup and comparison as
-   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address)
+   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address and client id)
    * and audited as `failed` under `action`.
    */
   async authenticateClient(
@@ -222,8 +222,8 @@ export class CredentialService {
     credentials: BasicCredentials | null,
     limiter: FailureLimiter,
   ): Promise<PrincipalEntity> {
-    return limiter.attempt([ctx.address ?? 'unknown'], async () => {
-      const id = credentials ? credentials.id.slice(0, 255) : '';
+    const id = credentials ? credentials.id.slice(0, 255) : '';
+    return limiter.attempt({ address: ctx.address ?? 'unknown', target: id ? `client:${id}` : undefined }, async () => {
       const candidate = id ? await this.findClient(id) : null;
       const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
       const secret = credentials?.secret ?? '';

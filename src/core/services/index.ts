@@ -20,7 +20,7 @@ export * from './pagination';
 export * from './token.service';
 
 export interface CoreOptions {
-  /** Failed authentications allowed per client address and minute (0: unlimited). */
+  /** Failed authentications allowed per client address (and per target) and minute, across instances on PostgreSQL (0: unlimited). */
   authFailuresPerMinute?: number;
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
@@ -62,7 +62,7 @@ export class CoreServices {
   ) {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
+    this.authFailures = new FailureLimiter({ limit: options.authFailuresPerMinute ?? 60, pool: db.serverPool(), onFailure: () => metrics.authFailure() });
     this.authz = new AccessGuard(this.audit);
     this.events = new EventService(db, clock, options.expiryWarnings);
     this.change = createChange(db, this.events, this.audit);
