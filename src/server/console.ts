@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 
@@ -29,6 +29,11 @@ function packageRoot(from: string): string {
     dir = parent;
   }
   return dir;
+}
+
+/** This package's version, from its package.json. */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot(__dirname), 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
