@@ -1,7 +1,10 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import type { Express } from 'express';
-import { startTestGateway, type TestGateway } from '../support/gateway';
-import { rest } from '../support/rest';
+import { basic, createOAuthClient, createUser, form } from '../plugins/alation/alation-support';
+import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
+import { rest, type RestResponse } from '../support/rest';
 
 /** The gateway's own routes (GraphQL, console, health, keys, discovery, this document): not vendor routes. */
 const GATEWAY_ROUTES = new Set(['/', '/graphql', '/healthz', '/readyz', '/metrics', '/.well-known/jwks.json', '/openapi.json']);
@@ -9,7 +12,7 @@ const OPERATION_METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 interface Operation {
   security: Record<string, string[]>[];
-  responses: Record<string, unknown>;
+  responses: Record<string, { content?: Record<string, { schema: object }> }>;
   operationId: string;
   summary?: string;
 }
@@ -44,6 +47,20 @@ function registeredRoutes(): { path: string; methods: string[] }[] {
 }
 
 const expressPath = (path: string) => path.replace(/\{([^}]+)\}/g, ':$1');
+
+const ajv = addFormats(new Ajv2020({ strict: false, allErrors: true }));
+/** Why an answer does not fit what the document says of its operation and status (null when it fits). */
+function misfit(method: string, path: string, response: RestResponse): string | null {
+  const template = Object.keys(document.paths).find((p) => new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path.split('?')[0]!));
+  const operation = template && document.paths[template]![method.toLowerCase()];
+  if (!operation) return `${method} ${path} is not documented`;
+  const answer = operation.responses[String(response.status)] ?? operation.responses.default;
+  if (!answer) return `${method} ${path} → ${response.status} is not documented`;
+  const schema = answer.content?.['application/json']?.schema;
+  if (!schema) return response.raw === '' ? null : `${method} ${path} → ${response.status} has a body the document does not declare`;
+  const validate = ajv.compile(schema);
+  return validate(response.body) ? null : `${method} ${path} → ${response.status}: ${ajv.errorsText(validate.errors)}`;
+}
 const operations = () =>
   Object.entries(document.paths).flatMap(([path, item]) => Object.entries(item).map(([method, operation]) => ({ path, method, operation })));
 
@@ -80,10 +97,71 @@ test('each documented operation answers at its path; one that requires a credent
     // The gateway's own 404 is for paths no route has; a vendor's 404 (no such record) has its vendor's shape.
     expect({ where, fallback: response.body?.message === 'No such route.' }).toEqual({ where, fallback: false });
     expect({ where, ok: response.status < 500 }).toEqual({ where, ok: true });
+    expect(misfit(method, concrete, response)).toBeNull();
     const documented = Object.keys(operation.responses);
     if (!documented.includes('default')) expect({ where, documented: documented.includes(String(response.status)) }).toEqual({ where, documented: true });
     // keygate's credential is checked before the route runs; HTTP Basic routes read their body first, as the vendor does.
     const credentialRequired = operation.security.length > 0 && operation.security.every((requirement) => 'bearer' in requirement || 'token' in requirement);
     if (credentialRequired) expect({ where, status: response.status }).toEqual({ where, status: 401 });
   }
+});
+
+test("the vendors' real answers fit the documented shapes, successes and failures alike", async () => {
+  const answers: [string, string, RestResponse][] = [];
+  const call = async (method: string, path: string, options: Parameters<typeof rest>[3] = {}) => {
+    const response = await rest(t.url, method, path, options);
+    answers.push([method, path, response]);
+    return response;
+  };
+  const operator = { token: OPERATOR_TOKEN };
+
+  // Talend: a service account's whole life, its token exchange, the user lists.
+  await call('GET', '/account/service-accounts/permissions', operator);
+  const account = (await call('POST', '/account/service-accounts', { ...operator, body: { name: 'openapi-sa', permissions: ['TMC_USER_MANAGEMENT'] } })).body;
+  await call('GET', '/account/service-accounts', operator);
+  await call('PUT', `/account/service-accounts/${account.id}`, { ...operator, body: { name: 'openapi-sa-2' } });
+  await call('GET', `/account/service-accounts/${account.id}`, operator);
+  await call('POST', '/security/oauth/token', { headers: { authorization: basic(account.id, account.secret) }, body: { grant_type: 'client_credentials' } });
+  await call('POST', '/security/oauth/token', { headers: { authorization: basic(account.id, 'wrong') }, body: { grant_type: 'client_credentials' } });
+  await call('GET', '/account/users', operator);
+  await call('DELETE', `/account/service-accounts/${account.id}`, operator);
+
+  // Atlan: an API token created, listed, changed and deleted.
+  const token = (await call('POST', '/api/service/apikeys', { ...operator, body: { displayName: 'openapi', description: '' } })).body;
+  await call('GET', '/api/service/apikeys?limit=5', operator);
+  await call('GET', '/api/service/apikeys?limit=x', operator);
+  await call('POST', `/api/service/apikeys/${token.id}`, { ...operator, body: { displayName: 'openapi-2', description: 'd' } });
+  await call('DELETE', `/api/service/apikeys/${token.id}`, operator);
+
+  // Alation: a password user's refresh and access tokens by the vendor's routes, then keygate's.
+  const user = await createUser(t.url, 'openapi-user', 'STEWARD', 'openapi-password-1');
+  const refresh = (await call('POST', '/integration/v1/createRefreshToken', { body: { username: 'openapi-user', password: 'openapi-password-1', name: 'cli' } })).body;
+  const byRefresh = { body: { refresh_token: refresh.refresh_token, user_id: user.userId } };
+  const access = (await call('POST', '/integration/v1/createAPIAccessToken', byRefresh)).body;
+  await call('POST', '/integration/v1/validateRefreshToken', byRefresh);
+  await call('POST', '/integration/v1/validateAPIAccessToken', { body: { api_access_token: access.api_access_token, user_id: user.userId } });
+  await call('POST', '/integration/v1/validateAPIAccessToken', { body: { user_id: 'x' } });
+  await call('POST', '/keygate/alation/listRefreshTokens', { ...operator, body: { user_id: user.userId } });
+  await call('POST', '/integration/v1/revokeAPIAccessTokens', byRefresh);
+  const regenerated = (await call('POST', '/integration/v1/regenRefreshToken', byRefresh)).body;
+  await call('POST', '/keygate/alation/revokeUserTokens', { ...operator, body: { user_id: regenerated.user_id } });
+
+  // Alation OAuth: a client's token introspected and revoked; the key set.
+  const client = await createOAuthClient(t.url, 'VIEWER');
+  const issue = await form(t.url, '/oauth/v2/token', { grant_type: 'client_credentials' }, { authorization: basic(client.clientId, client.clientSecret) });
+  answers.push(['POST', '/oauth/v2/token', issue]);
+  const byClient = { authorization: basic(client.clientId, client.clientSecret) };
+  answers.push(['POST', '/oauth/v2/introspect', await form(t.url, '/oauth/v2/introspect', { token: issue.body.access_token }, byClient)]);
+  answers.push(['POST', '/oauth/v2/revoke', await form(t.url, '/oauth/v2/revoke', { token: issue.body.access_token }, byClient)]);
+  answers.push(['POST', '/oauth/v2/introspect', await form(t.url, '/oauth/v2/introspect', { token: issue.body.access_token }, byClient)]);
+  await call('GET', '/oauth/v2/.well-known/jwks.json');
+  await call('POST', `/oauth/v2/clients/${client.clientId}/secret`, operator);
+  await call('POST', `/oauth/v2/clients/${client.clientId}/revoke-tokens`, operator);
+
+  // The example vendor.
+  await call('GET', '/example/whoami', operator);
+
+  const statuses = answers.map(([, , response]) => response.status);
+  expect(statuses.filter((status) => status < 300).length).toBeGreaterThan(25);
+  expect(answers.map(([method, path, response]) => misfit(method, path, response)).filter(Boolean)).toEqual([]);
 });
