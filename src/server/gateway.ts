@@ -28,7 +28,8 @@ import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
-import { consoleRoutes, packageVersion } from './console';
+import { consoleRoutes } from './console';
+import { packageVersion } from '../package';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {

@@ -1,6 +1,8 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Express } from 'express';
 import { basic, createOAuthClient, createUser, form } from '../plugins/alation/alation-support';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
@@ -30,7 +32,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 /** What Express really routes, read from the running app's router (not from the declarations). */
-function registeredRoutes(): { path: string; methods: string[] }[] {
+function registeredRoutes(options: { vendor: boolean } = { vendor: true }): { path: string; methods: string[] }[] {
   const app = t.gateway.httpServer.listeners('request')[0] as Express;
   type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const found: { path: string; methods: string[] }[] = [];
@@ -38,7 +40,8 @@ function registeredRoutes(): { path: string; methods: string[] }[] {
     for (const layer of stack) {
       if (layer.route) {
         const { path, methods } = layer.route;
-        if (typeof path === 'string' && !GATEWAY_ROUTES.has(path) && !path.startsWith('/console')) found.push({ path, methods: Object.keys(methods) });
+        const own = typeof path !== 'string' || GATEWAY_ROUTES.has(path) || path.startsWith('/console');
+        for (const one of [path].flat()) if (typeof one === 'string' && own !== options.vendor) found.push({ path: one, methods: Object.keys(methods) });
       } else if (layer.handle?.stack) walk(layer.handle.stack);
     }
   };
@@ -164,4 +167,19 @@ test("the vendors' real answers fit the documented shapes, successes and failure
   const statuses = answers.map(([, , response]) => response.status);
   expect(statuses.filter((status) => status < 300).length).toBeGreaterThan(25);
   expect(answers.map(([method, path, response]) => misfit(method, path, response)).filter(Boolean)).toEqual([]);
+});
+
+test("the README's Endpoints table names the gateway's own routes, and each path it names answers", async () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Endpoints');
+  const rows = readme.slice(start, readme.indexOf('\n## ', start + 5)).split('\n').filter((line) => line.startsWith('| `'));
+  const named = rows.flatMap((row) => [...row.matchAll(/`(?:[A-Z/]+ )?(\/[^`\s]*)`/g)].map((m) => m[1]!));
+  const own = registeredRoutes({ vendor: false }).map((r) => r.path);
+  expect(own).toEqual(expect.arrayContaining(['/graphql', '/healthz', '/readyz', '/metrics', '/openapi.json']));
+  for (const path of own) expect({ path, named: named.some((n) => path === n || path.startsWith(`${n}/`)) }).toEqual({ path, named: true });
+  for (const path of named.filter((n) => !n.includes('<'))) {
+    // As a browser asks: `/` redirects browsers only.
+    const response = await rest(t.url, 'GET', path, { headers: { accept: 'text/html' } });
+    expect({ path, fallback: response.body?.message === 'No such route.' }).toEqual({ path, fallback: false });
+  }
 });
