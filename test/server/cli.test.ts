@@ -33,7 +33,7 @@ const cli = (...args: string[]) => runCli(args, env);
 const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke']];
 
 describe('manners', () => {
-  test.concurrent.each(COMMANDS)('keygate %s --help / --version print and change nothing', async (...command) => {
+  test.concurrent.each(COMMANDS.map((command) => [command.join(' '), command] as const))('keygate %s --help / --version print and change nothing', async (_name, command) => {
     const help = await cli(...command, '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain(`Usage: keygate${command.length ? ' ' + command.join(' ') : ''}`);
