@@ -6,6 +6,7 @@ import { TokenKidIndex1732300006000 } from './1732300006000-token-kid-index';
 import { DropSigningKeyPublishUntil1732300011000 } from './1732300011000-drop-signing-key-publish-until';
 import { EventCommitOrder1732300012000 } from './1732300012000-event-commit-order';
 import { ListIndexes1732300012001 } from './1732300012001-list-indexes';
+import { Webhooks1732300024000 } from './1732300024000-webhooks';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   DropSigningKeyPublishUntil1732300011000,
   EventCommitOrder1732300012000,
   ListIndexes1732300012001,
+  Webhooks1732300024000,
 ];
