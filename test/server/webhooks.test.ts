@@ -7,13 +7,16 @@ import { Webhook } from 'standardwebhooks';
 import { refusedRange } from '../../src/core';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
+import { exampleAccountWithToken } from '../support/example-flow';
 import { codes, expectOk, graphql } from '../support/graphql';
 import { recordSecret } from '../support/suite-scan';
 
 const SHORT_RETRY = { firstMs: 20, maxMs: 100, windowMs: 24 * 3600_000 };
+// Restarts and several gateways per test: slow on a shared machine with embedded PGlite.
+jest.setTimeout(180_000);
 
 /** Polls until `check` holds (the condition is the assertion; the deadline only stops a hang). */
-async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, deadlineMs = 30_000): Promise<T> {
+async function eventually<T>(check: () => Promise<T | undefined | false>, what: string, deadlineMs = 90_000): Promise<T> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     const value = await check();
@@ -102,7 +105,13 @@ test('a receiver that is down while keygate restarts gets every event, signed, i
   const config = { webhookAllowPrivate: true, webhookRetry: SHORT_RETRY };
   let t: TestGateway = await startTestGateway({ database, config });
   try {
-    const created = expectOk(await graphql(t.url, CREATE, { input: { url: receiver.url } }, OPERATOR_TOKEN)).createWebhook;
+    const response = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${OPERATOR_TOKEN}` },
+      body: JSON.stringify({ query: CREATE, variables: { input: { url: receiver.url } } }),
+    });
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    const created = ((await response.json()) as { data: { createWebhook: { webhook: { id: string; url: string; cursor: string; status: string }; secret: string } } }).data.createWebhook;
     recordSecret(created.secret);
     expect(created.secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
     expect(created.webhook).toMatchObject({ url: receiver.url, status: 'ACTIVE' });
@@ -220,4 +229,79 @@ test('destinations: https expected, private and loopback refused with BAD_USER_I
   }
   expect(['127.0.0.1', '::1', '10.0.0.1', '172.16.0.1', '192.168.1.1', '169.254.169.254', 'fe80::1', 'fc00::1', '0.0.0.0', '::ffff:10.0.0.1', '100.64.0.1'].map(refusedRange).every(Boolean)).toBe(true);
   expect(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'].map(refusedRange)).toEqual([null, null]);
+});
+
+test("a principal's webhook receives only what that principal may see, and it manages only its own", async () => {
+  const mine = new Receiver();
+  const all = new Receiver();
+  await mine.up();
+  await all.up();
+  const t = await startTestGateway({ config: { webhookAllowPrivate: true, webhookRetry: SHORT_RETRY } });
+  try {
+    const member = await exampleAccountWithToken(t.url, 'hook-member', 'MEMBER');
+    const operatorHook = expectOk(await graphql(t.url, CREATE, { input: { url: all.url } }, OPERATOR_TOKEN)).createWebhook;
+    const memberHook = expectOk(await graphql(t.url, CREATE, { input: { url: mine.url } }, member.token)).createWebhook;
+    recordSecret(operatorHook.secret);
+    recordSecret(memberHook.secret);
+    expect(codes(await graphql(t.url, CREATE, { input: { url: mine.url, audit: true } }, member.token))).toEqual(['FORBIDDEN']);
+
+    // Someone else's account and tokens, then one event about the member itself, last.
+    await exampleAccountWithToken(t.url, 'hook-other', 'MEMBER');
+    const refresh = expectOk(
+      await graphql(t.url, `mutation($input: CreateRefreshTokenInput!) { createRefreshToken(input: $input) { refreshToken { id } } }`, { input: { serviceAccountId: member.id, name: 'second' } }, OPERATOR_TOKEN),
+    ).createRefreshToken.refreshToken.id;
+
+    const body = (r: Received) => JSON.parse(r.body) as { data: { serviceAccountId: string; subjectId: string } };
+    await eventually(async () => mine.requests.some((r) => body(r).data.subjectId === refresh), "the member's own event");
+    await eventually(async () => all.requests.some((r) => body(r).data.subjectId === refresh), "the operator's copy");
+    expect(new Set(mine.requests.map((r) => body(r).data.serviceAccountId))).toEqual(new Set([member.id]));
+    expect(all.requests.length).toBeGreaterThan(mine.requests.length);
+    for (const r of mine.requests) new Webhook(memberHook.secret).verify(r.body, r.headers as Record<string, string>);
+
+    expect(expectOk(await graphql(t.url, WEBHOOKS, {}, member.token)).webhooks.map((w: { id: string }) => w.id)).toEqual([memberHook.webhook.id]);
+    expect(expectOk(await graphql(t.url, WEBHOOKS, {}, OPERATOR_TOKEN)).webhooks).toHaveLength(2);
+    const deleteHook = `mutation($id: ID!) { deleteWebhook(id: $id) { deletedWebhookId } }`;
+    expect(codes(await graphql(t.url, deleteHook, { id: operatorHook.webhook.id }, member.token))).toEqual(['NOT_FOUND']);
+    expect(codes(await graphql(t.url, DELIVERIES, { id: operatorHook.webhook.id }, member.token))).toEqual(['NOT_FOUND']);
+    expect(expectOk(await graphql(t.url, deleteHook, { id: memberHook.webhook.id }, member.token)).deleteWebhook.deletedWebhookId).toBe(memberHook.webhook.id);
+    expect(expectOk(await graphql(t.url, WEBHOOKS, {}, member.token)).webhooks).toEqual([]);
+    const audit = await t.gateway.db.dataSource.query(`SELECT action FROM audit_event WHERE action LIKE 'webhook.%' AND outcome = 'success' ORDER BY id`);
+    expect(audit.map((r: { action: string }) => r.action)).toEqual(['webhook.create', 'webhook.create', 'webhook.delete']);
+  } finally {
+    await t.close();
+    await mine.down();
+    await all.down();
+  }
+});
+
+(onPostgres ? test : test.skip)('two instances on one PostgreSQL: one delivers each webhook at a time, the other takes over when it stops', async () => {
+  const receiver = new Receiver();
+  await receiver.up();
+  const shared = await createTestDatabase();
+  const config = { webhookAllowPrivate: true, webhookRetry: SHORT_RETRY };
+  const a = await startTestGateway({ database: shared, config });
+  const b = await startTestGateway({ database: shared, config });
+  try {
+    const created = expectOk(await graphql(a.url, CREATE, { input: { url: receiver.url } }, OPERATOR_TOKEN)).createWebhook;
+    recordSecret(created.secret);
+    for (let i = 0; i < 6; i++) await createAccount((i % 2 ? b : a).url, `cluster-${i}`);
+    const log = await a.gateway.core.events.history(created.webhook.cursor);
+    await eventually(async () => receiver.requests.length >= log.length, 'every event once');
+    // Receiver up the whole time: exactly once each, in log order, whichever instance delivered.
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual(log.map((e) => e.cursor));
+    const owners = await a.gateway.db.dataSource.query(`SELECT lease_owner FROM webhook`);
+    expect(owners).toHaveLength(1);
+    expect(owners[0].lease_owner).not.toBeNull();
+
+    await a.gateway.stop();
+    for (let i = 0; i < 3; i++) await createAccount(b.url, `cluster-after-${i}`);
+    const after = await b.gateway.core.events.history(created.webhook.cursor);
+    await eventually(async () => receiver.requests.length >= after.length, 'the events after the first instance stopped');
+    expect(receiver.requests.map((r) => r.headers['webhook-id'])).toEqual(after.map((e) => e.cursor));
+  } finally {
+    await a.gateway.stop();
+    await b.gateway.stop();
+    await shared.drop();
+    await receiver.down();
+  }
 });

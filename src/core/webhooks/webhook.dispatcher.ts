@@ -196,13 +196,13 @@ export class WebhookDispatcher {
           skipped = event.cursor;
           continue;
         }
-        if (skipped && !(await this.advance(runner, skipped))) return;
+        if (skipped && !(await this.advance(runner, webhook, skipped))) return;
         skipped = null;
         if (!(await this.deliver(runner, webhook, creator.provider, event))) return;
         // The head's retry state belonged to this event.
-        Object.assign(webhook, { attempts: 0, failingSince: null, nextAttemptAt: null, status: 'ACTIVE' });
+        Object.assign(webhook, { eventCursor: event.cursor, attempts: 0, failingSince: null, nextAttemptAt: null, status: 'ACTIVE' });
       }
-      if (skipped && !(await this.advance(runner, skipped))) return;
+      if (skipped && !(await this.advance(runner, webhook, skipped))) return;
     }
   }
 
@@ -215,11 +215,12 @@ export class WebhookDispatcher {
   }
 
   /** Moves the cursor past events the webhook may not see. */
-  private async advance(runner: Runner, cursor: string): Promise<boolean> {
+  private async advance(runner: Runner, webhook: WebhookEntity, cursor: string): Promise<boolean> {
     const result: unknown[] = await this.db.dataSource.query(
       `UPDATE webhook SET event_cursor = $3, attempts = 0, failing_since = NULL, next_attempt_at = NULL WHERE id = $1 AND lease_owner = $2 RETURNING id`,
       [runner.id, this.instance, cursor],
     );
+    Object.assign(webhook, { eventCursor: cursor, attempts: 0, failingSince: null, nextAttemptAt: null });
     return this.stillHolding(runner, result);
   }
 
@@ -256,7 +257,7 @@ export class WebhookDispatcher {
         at,
         result,
         next: nextAttemptAt,
-        state: { cursor: webhook.eventCursor, attempts, failingSince, status, delivered: webhook.lastDeliveredAt },
+        state: { cursor: null, attempts, failingSince, status, delivered: null },
         failing: nowFailing ? { provider: webhook.provider ?? creatorProvider } : undefined,
       });
       if (!kept) return false;
@@ -274,14 +275,16 @@ export class WebhookDispatcher {
       at: Date;
       result: { statusCode: number | null; error: string | null };
       next: Date | null;
-      state: { cursor: string; attempts: number; failingSince: Date | null; status: string; delivered: Date | null };
+      /** `cursor` and `delivered` only when the event was delivered: a failure leaves both as they are. */
+      state: { cursor: string | null; attempts: number; failingSince: Date | null; status: string; delivered: Date | null };
       failing?: { provider: string };
     },
   ): Promise<boolean> {
     const { webhook, state } = attempt;
     return this.db.transaction(async (tx) => {
       const updated: unknown[] = await tx.manager.query(
-        `UPDATE webhook SET event_cursor = $3, attempts = $4, failing_since = $5, next_attempt_at = $6, status = $7, last_delivered_at = $8
+        `UPDATE webhook SET event_cursor = coalesce($3, event_cursor), attempts = $4, failing_since = $5, next_attempt_at = $6, status = $7,
+                last_delivered_at = coalesce($8, last_delivered_at)
           WHERE id = $1 AND lease_owner = $2 RETURNING id`,
         [webhook.id, this.instance, state.cursor, state.attempts, state.failingSince, attempt.next, state.status, state.delivered],
       );
@@ -298,7 +301,7 @@ export class WebhookDispatcher {
         nextRetryAt: attempt.next,
       });
       if (attempt.failing) {
-        await this.audit.record({ actor: null, action: 'webhook.failing', provider: attempt.failing.provider, target: webhook.id, outcome: 'failed', origin: 'webhooks', detail: { since: state.failingSince?.toISOString(), cursor: state.cursor } }, tx.manager);
+        await this.audit.record({ actor: null, action: 'webhook.failing', provider: attempt.failing.provider, target: webhook.id, outcome: 'failed', origin: 'webhooks', detail: { since: state.failingSince?.toISOString(), cursor: webhook.eventCursor } }, tx.manager);
         await this.events.append(tx, null, [{ provider: attempt.failing.provider, kind: 'WEBHOOK_FAILING', subjectType: 'WEBHOOK', subjectId: webhook.id, serviceAccountId: webhook.creatorId }]);
       }
       return true;
