@@ -110,6 +110,7 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
           expirySweepSeconds: config.expirySweepSeconds,
           // A webhook receives what its creator could receive over a subscription.
           webhookVisibility: (actor, event) => maySee({ registry: built.providers }, actor, event),
+          logger,
         }),
       close: () =>
         (closing ??= (async () => {

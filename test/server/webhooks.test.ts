@@ -9,6 +9,7 @@ import { createTestDatabase, onPostgres, type TestDatabase } from '../support/da
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { codes, expectOk, graphql } from '../support/graphql';
+import { sample, scrape } from '../support/prometheus';
 import { recordSecret } from '../support/suite-scan';
 
 const SHORT_RETRY = { firstMs: 20, maxMs: 100, windowMs: 24 * 3600_000 };
@@ -206,6 +207,10 @@ test('after the retry window the webhook is marked FAILING (an event says so), k
       return hook.status === 'ACTIVE' && hook;
     }, 'ACTIVE again');
     expect(recovered.cursor).toBe(receiver.requests[0].headers['webhook-id']);
+    expect(t.logs.filter((line) => line.includes('webhook failing'))).toHaveLength(1);
+    const metrics = await scrape(t.url);
+    expect(sample(metrics, 'keygate_webhook_deliveries_total', { outcome: 'failed' })).toBeGreaterThanOrEqual(2);
+    expect(sample(metrics, 'keygate_webhook_deliveries_total', { outcome: 'delivered' })).toBe(1);
   } finally {
     await t.close();
     await receiver.down();

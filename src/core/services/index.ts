@@ -8,6 +8,7 @@ import { FailureLimiter } from '../rate-limit';
 import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
 import { EventService } from '../events';
 import { noMetrics, type CoreMetrics } from '../metrics';
+import type { Logger } from '../logger';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { ResourceService } from '../resources';
@@ -67,6 +68,7 @@ export class CoreServices {
   readonly webhooks: WebhookService;
   private dispatcher?: WebhookDispatcher;
   private readonly webhookOptions: WebhookOptions;
+  private readonly metrics: CoreMetrics;
   private readonly masterKey: () => MasterKey;
   private sweeper?: NodeJS.Timeout;
 
@@ -77,6 +79,7 @@ export class CoreServices {
   ) {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
+    this.metrics = metrics;
     this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
     this.authz = new AccessGuard(this.audit);
     this.events = new EventService(db, clock);
@@ -110,7 +113,7 @@ export class CoreServices {
    * Starts the event tailer, the expiry sweeper (every `expirySweepSeconds`; 0 turns it off) and,
    * given who may see what (`webhookVisibility`), webhook delivery.
    */
-  async start(options: { expirySweepSeconds?: number; webhookVisibility?: EventVisibility } = {}): Promise<void> {
+  async start(options: { expirySweepSeconds?: number; webhookVisibility?: EventVisibility; logger?: Logger } = {}): Promise<void> {
     await this.events.start();
     if (options.webhookVisibility) {
       const settings = this.webhookOptions;
@@ -123,6 +126,8 @@ export class CoreServices {
         source: () => this.eventSource(),
         masterKey: this.masterKey,
         visibility: options.webhookVisibility,
+        logger: options.logger?.child({ component: 'webhooks' }),
+        metrics: this.metrics,
       });
       await this.dispatcher.start();
     }

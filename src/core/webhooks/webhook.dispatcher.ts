@@ -7,6 +7,8 @@ import { OPERATOR_PROVIDER, type CredentialService } from '../credentials';
 import type { Actor } from '../credentials/actor';
 import type { Database } from '../database';
 import type { EventService, TokenEvent } from '../events';
+import type { Logger } from '../logger';
+import type { CoreMetrics } from '../metrics';
 import type { MasterKey } from '../signing';
 import { cloudEventBody, eventType, post, signatureHeaders } from './webhook-message';
 
@@ -35,6 +37,9 @@ export interface DispatchOptions {
   source: () => string;
   masterKey: () => MasterKey;
   visibility: EventVisibility;
+  /** Failed attempts (debug), a webhook turning FAILING (warn), a deliverer that stopped on an error (error). Never a URL or a secret. */
+  logger?: Logger;
+  metrics?: CoreMetrics;
 }
 
 const BATCH = 100;
@@ -175,7 +180,7 @@ export class WebhookDispatcher {
     this.runners.set(id, runner);
     runner.done = this.run(runner)
       // A database error ends the loop; the next tick starts it again from the stored cursor.
-      .catch(() => undefined)
+      .catch((error: Error) => this.options.logger?.error('webhook delivery stopped; it resumes from its cursor', { webhookId: id, error: error.message }))
       .then(() => void (this.runners.get(id) === runner && this.runners.delete(id)));
   }
 
@@ -244,6 +249,7 @@ export class WebhookDispatcher {
       attempts += 1;
       const at = this.clock.now();
       const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+      this.options.metrics?.webhookAttempt(delivered ? 'delivered' : 'failed');
       if (delivered) return this.record(runner, { webhook, event, type, attempt: attempts, at, result, next: null, state: { cursor: event.cursor, attempts: 0, failingSince: null, status: 'ACTIVE', delivered: at } });
       failingSince ??= at;
       nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, this.options.retry));
@@ -261,6 +267,8 @@ export class WebhookDispatcher {
         failing: nowFailing ? { provider: webhook.provider ?? creatorProvider } : undefined,
       });
       if (!kept) return false;
+      this.options.logger?.debug('webhook delivery failed', { webhookId: webhook.id, cursor: event.cursor, attempt: attempts, statusCode: result.statusCode, error: result.error, nextAttemptAt });
+      if (nowFailing) this.options.logger?.warn('webhook failing: its receiver has failed for longer than the retry window; retrying goes on', { webhookId: webhook.id, since: failingSince, cursor: webhook.eventCursor });
     }
   }
 
