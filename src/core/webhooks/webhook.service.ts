@@ -13,6 +13,9 @@ import { isUuid, MAX_PAGE, parseBigintId, type Page } from '../services/paginati
 import type { MasterKey } from '../signing';
 import { checkDestination } from './destination';
 
+/** Webhooks one principal may keep: each costs a deliverer and outbound requests. */
+export const MAX_WEBHOOKS_PER_CREATOR = 25;
+
 export interface CreateWebhook {
   url: string;
   kinds?: readonly string[] | null;
@@ -53,6 +56,8 @@ export class WebhookService {
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const webhook = await this.change(ctx, { provider: input.provider ?? actor.provider, action: 'webhook.create', detail: { host: url.host } }, async (scope) => {
       const { manager } = scope.tx;
+      const kept = await manager.count(WebhookEntity, { where: { creatorId: actor.principalId } });
+      if (kept >= MAX_WEBHOOKS_PER_CREATOR) throw badInput(`You already have ${MAX_WEBHOOKS_PER_CREATOR} webhooks, the most one principal may keep; delete one first.`, { field: 'url' });
       const row = await manager.save(
         manager.create(WebhookEntity, {
           url: url.toString(),
