@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { ErrorCode, RequestContext } from '../core';
 import type { ActRegistry } from './acts';
 
@@ -15,6 +16,20 @@ export interface Failure {
 /** How one vendor writes errors: declared once per vendor shape (`<vendor>.mapper.ts`). */
 export interface ErrorShape {
   render(failure: Failure): { body: unknown; status?: number; headers?: Record<string, string> };
+  /** The rendered body's shape, for the OpenAPI document. */
+  schema?: z.ZodType;
+}
+
+/**
+ * What a route reads, for the OpenAPI document (the kit does not validate with it: each vendor's
+ * mapper checks its input and words its errors as the vendor does). Path parameters come from the path.
+ */
+export interface RouteRequestShape {
+  /** A JSON body. */
+  json?: z.ZodType;
+  /** An `application/x-www-form-urlencoded` body. */
+  form?: z.ZodObject;
+  query?: z.ZodObject;
 }
 
 export interface RouteOptions {
@@ -29,6 +44,11 @@ export interface RouteOptions {
   auth?: 'bearer' | 'optional' | 'none';
   /** The response carries a secret: `Cache-Control: no-store` on every answer of this route. */
   secret?: boolean;
+  /** With `auth: 'none'`: the route reads HTTP Basic client credentials, `required` or `optional` (the body may carry them instead). */
+  basic?: 'required' | 'optional';
+  request?: RouteRequestShape;
+  /** The answers it gives when it succeeds, by status: the body's shape, or null for none. Unset: 200 with a JSON body. */
+  responses?: Readonly<Record<number, z.ZodType | null>>;
 }
 
 export interface RouteRequest {
@@ -61,6 +81,10 @@ export interface RouteDeclaration {
   summary: string | null;
   auth: NonNullable<RouteOptions['auth']>;
   secret: boolean;
+  basic: RouteOptions['basic'] | null;
+  request: RouteRequestShape;
+  responses: Readonly<Record<number, z.ZodType | null>>;
+  errors: ErrorShape;
 }
 
 /**
@@ -89,7 +113,7 @@ export async function listAllServiceAccounts(acts: ActRegistry, ctx: RequestCont
 const JWKS_MAX_AGE_SECONDS = 300;
 
 /** A token issuer's `jwks_uri`: the public signing keys, cacheable; 503 when the keys cannot be read. */
-export function jwksRoute(kit: RouteKit, path: string, jwks: () => Promise<unknown>, errors: ErrorShape): void {
+export function jwksRoute(kit: RouteKit, path: string, jwks: () => Promise<unknown>, errors: ErrorShape, responses?: RouteOptions['responses']): void {
   kit.route(
     'GET',
     path,
@@ -100,6 +124,6 @@ export function jwksRoute(kit: RouteKit, path: string, jwks: () => Promise<unkno
         return { status: 503, body: { error: 'temporarily_unavailable', error_description: 'Signing keys are unavailable.' } };
       }
     },
-    { errors, auth: 'none', summary: 'The public signing keys (JWKS)' },
+    { errors, auth: 'none', summary: 'The public signing keys (JWKS)', responses },
   );
 }

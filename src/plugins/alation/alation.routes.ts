@@ -1,12 +1,14 @@
+import { z } from 'zod';
 import { badInput, forbidden, GatewayError, notFound, type RequestContext } from '../../core';
 import type { PrincipalEntity, RefreshTokenEntity } from '../../entities';
 import { listAllServiceAccounts, type RouteKit, type RouteRequest } from '../route-kit';
 import { accessBody, alationErrors, parseUserQuery, readBody, refreshBody, userBody, vendorTime } from './alation.mapper';
+import { ALATION_MESSAGES } from './alation.policy';
+import * as shapes from './alation.shapes';
+import type { AlationService } from './alation.service';
 
 /** A well-formed id no principal has: the act authorizes, then answers 404. */
 const NO_SUCH_USER = '00000000-0000-4000-8000-000000000000';
-import { ALATION_MESSAGES } from './alation.policy';
-import type { AlationService } from './alation.service';
 
 /**
  * Alation's REST face: the vendor's `/integration/v1/…` token routes with its bodies, status codes,
@@ -42,7 +44,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.createRefreshToken(req.ctx, { username: body.username as string, password: body.password as string, name: body.name as string });
       return { status: 201, body: { refresh_token: issued.secret, ...refreshBody(issued.record, await ownerOf(issued.record.ownerId), status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Create a refresh token with a user name and password' },
+    { ...bodyAuth, secret: true, summary: 'Create a refresh token with a user name and password', request: { json: shapes.credentialsRequest }, responses: { 201: shapes.issuedRefreshToken } },
   );
   kit.route(
     'POST',
@@ -53,7 +55,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.regenerateRefreshToken(ctx, token.id);
       return { status: 201, body: { refresh_token: issued.secret, ...refreshBody(issued.record, owner, status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Replace a refresh token by a new one with the same name' },
+    { ...bodyAuth, secret: true, summary: 'Replace a refresh token by a new one with the same name', request: { json: shapes.refreshTokenRequest }, responses: { 201: shapes.issuedRefreshToken } },
   );
   kit.route(
     'POST',
@@ -64,7 +66,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.createAccessToken(ctx, { refreshTokenId: token.id });
       return { status: 201, body: { api_access_token: issued.secret, ...accessBody(issued.record, owner, status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Create an API access token from a refresh token' },
+    { ...bodyAuth, secret: true, summary: 'Create an API access token from a refresh token', request: { json: shapes.refreshTokenRequest }, responses: { 201: shapes.issuedAccessToken } },
   );
   kit.route(
     'POST',
@@ -73,7 +75,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const { token, owner } = await byRefreshToken(req);
       return { body: refreshBody(token, owner, status) };
     },
-    { ...bodyAuth, summary: "A refresh token's status" },
+    { ...bodyAuth, summary: "A refresh token's status", request: { json: shapes.refreshTokenRequest }, responses: { 200: shapes.refreshTokenBody } },
   );
   kit.route(
     'POST',
@@ -84,7 +86,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       // The token sent comes back as Alation echoes it: Allie's `Alation(host, user_id, access_token)` keeps it from here.
       return { body: { api_access_token: body.api_access_token, ...accessBody(token, owner, status), last_used_at: vendorTime(token.lastUsedAt) } };
     },
-    { ...bodyAuth, secret: true, summary: "An API access token's status" },
+    { ...bodyAuth, secret: true, summary: "An API access token's status", request: { json: shapes.accessTokenRequest }, responses: { 200: shapes.validatedAccessTokenEcho } },
   );
   kit.route(
     'POST',
@@ -94,7 +96,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       await acts.revokeAccessTokens(ctx, token.id);
       return { body: { detail: `Revoked active access tokens for refresh token "${token.name}".` } };
     },
-    { ...bodyAuth, summary: "Revoke a refresh token's access tokens" },
+    { ...bodyAuth, summary: "Revoke a refresh token's access tokens", request: { json: shapes.refreshTokenRequest }, responses: { 200: shapes.detail } },
   );
 
   // The users keygate keeps, read as Allie's `AlationUser` reads them (`TOKEN` header or an OAuth
@@ -108,7 +110,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       if (ctx.actor!.provider !== 'alation') throw forbidden('userinfo describes an Alation user or OAuth client; call it with that caller\'s token.');
       return { body: userBody(await acts.getServiceAccount(ctx, ctx.actor!.principalId), 'v2') };
     },
-    { errors: alationErrors, summary: 'The calling user' },
+    { errors: alationErrors, summary: 'The calling user', responses: { 200: shapes.user } },
   );
   for (const version of ['v1', 'v2'] as const) {
     kit.route(
@@ -121,7 +123,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
         const more = page.skip + page.limit < matching.length;
         return { body: users.map((u) => userBody(u, version)), headers: more ? { 'x-next-page': `/integration/${version}/user/?${page.next()}` } : undefined };
       },
-      { errors: alationErrors, summary: `List users (${version}): filters, limit and skip, X-Next-Page` },
+      { errors: alationErrors, summary: `List users (${version}): filters, limit and skip, X-Next-Page`, request: { query: shapes.userQuery }, responses: { 200: z.array(version === 'v1' ? shapes.userV1 : shapes.user) } },
     );
     kit.route(
       'GET',
@@ -131,7 +133,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
         // An unknown number goes through the act too, so only a caller who may read users learns it is unknown.
         return { body: userBody(await acts.getServiceAccount(req.ctx, user?.id ?? NO_SUCH_USER, USER), version) };
       },
-      { errors: alationErrors, summary: `Read a user (${version})` },
+      { errors: alationErrors, summary: `Read a user (${version})`, responses: { 200: version === 'v1' ? shapes.userV1 : shapes.user } },
     );
   }
 
@@ -160,7 +162,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       });
       return { body: { user_id: Number(user.number), refresh_tokens } };
     },
-    { errors: alationErrors, summary: "A user's refresh tokens with their access token's status" },
+    { errors: alationErrors, summary: "A user's refresh tokens with their access token's status", request: { json: shapes.optionalUserRequest }, responses: { 200: shapes.refreshTokenList } },
   );
   kit.route(
     'POST',
@@ -170,6 +172,6 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const { revokedIds } = await acts.revokeAllTokens(ctx, { id: user.id });
       return { body: { detail: `Revoked ${revokedIds.length} active token(s) of user ${Number(user.number)}.`, revoked: revokedIds.length } };
     },
-    { errors: alationErrors, summary: "Revoke every token of a user" },
+    { errors: alationErrors, summary: 'Revoke every token of a user', request: { json: shapes.userRequest }, responses: { 200: shapes.revokedUserTokens } },
   );
 }

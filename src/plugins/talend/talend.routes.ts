@@ -1,9 +1,11 @@
+import { z } from 'zod';
 import { badInput, clientCredentials, type CoreServices, type RequestContext } from '../../core';
 import type { AccessTokenEntity, PrincipalEntity } from '../../entities';
 import { jwksRoute, listAllServiceAccounts, type RouteKit, type RouteRequest } from '../route-kit';
 import { personalTokenBody, serviceAccountBody, talendErrors, talendTokenErrors, userBody } from './talend.mapper';
 import { TalendKind, TalendTokenKind, TOKEN_ISSUER_PATHS } from './talend.policy';
 import type { TalendService } from './talend.service';
+import * as shapes from './talend.shapes';
 
 const SERVICE_ACCOUNTS = '/account/service-accounts';
 const PERSONAL_TOKENS = '/account/personal-access-tokens';
@@ -30,7 +32,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
   };
 
   // `/permissions` and `/count` come before `/:id`: Express matches in order.
-  kit.route('GET', `${SERVICE_ACCOUNTS}/permissions`, async ({ ctx }) => ({ body: (await acts.listPermissions(ctx, 'talend')).map((p) => ({ id: p.code, name: p.name })) }), { ...options, summary: 'List grantable permissions' });
+  kit.route('GET', `${SERVICE_ACCOUNTS}/permissions`, async ({ ctx }) => ({ body: (await acts.listPermissions(ctx, 'talend')).map((p) => ({ id: p.code, name: p.name })) }), { ...options, summary: 'List grantable permissions', responses: { 200: z.array(shapes.permission) } });
   kit.route(
     'POST',
     SERVICE_ACCOUNTS,
@@ -39,14 +41,14 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const issued = await acts.createServiceAccount(ctx, 'talend', { name: body.name as string, permissions: (body.permissions ?? []) as string[] });
       return { status: 201, body: { ...serviceAccountBody(issued.record, await talend.permissionsOf(issued.record.id)), secret: issued.secret } };
     },
-    { ...options, secret: true, summary: 'Create a service account (its secret shown once)' },
+    { ...options, secret: true, summary: 'Create a service account (its secret shown once)', request: { json: shapes.serviceAccountRequest }, responses: { 201: shapes.issuedServiceAccount } },
   );
-  kit.route('GET', SERVICE_ACCOUNTS, ({ ctx }) => list(ctx, TalendKind.serviceAccount, serviceAccountBody), { ...options, summary: 'List service accounts' });
+  kit.route('GET', SERVICE_ACCOUNTS, ({ ctx }) => list(ctx, TalendKind.serviceAccount, serviceAccountBody), { ...options, summary: 'List service accounts', responses: { 200: z.array(shapes.serviceAccount) } });
   kit.route(
     'GET',
     `${SERVICE_ACCOUNTS}/count`,
     async ({ ctx }) => ({ body: { count: (await acts.listServiceAccounts(ctx, { kinds: [TalendKind.serviceAccount], first: 1 })).totalCount } }),
-    { ...options, summary: 'Count service accounts' },
+    { ...options, summary: 'Count service accounts', responses: { 200: shapes.count } },
   );
   kit.route(
     'GET',
@@ -55,7 +57,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const account = await acts.getServiceAccount(req.ctx, param(req, 'id'), SERVICE_ACCOUNT);
       return { body: serviceAccountBody(account, await talend.permissionsOf(account.id)) };
     },
-    { ...options, summary: 'Read a service account' },
+    { ...options, summary: 'Read a service account', responses: { 200: shapes.serviceAccount } },
   );
   kit.route(
     'PUT',
@@ -64,7 +66,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const account = await acts.updateServiceAccount(req.ctx, param(req, 'id'), { name: req.body.name as string, permissions: req.body.permissions as string[] }, SERVICE_ACCOUNT);
       return { body: serviceAccountBody(account, await talend.permissionsOf(account.id)) };
     },
-    { ...options, summary: 'Change a service account' },
+    { ...options, summary: 'Change a service account', request: { json: shapes.serviceAccountChange }, responses: { 200: shapes.serviceAccount } },
   );
   kit.route(
     'DELETE',
@@ -73,16 +75,18 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       await acts.deleteServiceAccount(req.ctx, param(req, 'id'), SERVICE_ACCOUNT);
       return { status: 204 };
     },
-    { ...options, summary: 'Delete a service account (and revoke its tokens)' },
+    { ...options, summary: 'Delete a service account (and revoke its tokens)', responses: { 204: null } },
   );
 
   // The token issuer: the exchange (JSON as Talend's use cases send it, or a form as OAuth clients
   // do), RFC 7662 introspection and RFC 7009 revocation, all authenticated by the account's id:secret.
-  const tokenEndpoint = { errors: talendTokenErrors, auth: 'none' as const, secret: true };
+  const tokenEndpoint = { errors: talendTokenErrors, auth: 'none' as const, basic: 'optional' as const, secret: true };
   const credentialsOf = (req: RouteRequest) => clientCredentials(req.headers.authorization, req.body);
   kit.route('POST', TOKEN_ISSUER_PATHS.token, async (req) => ({ body: await talend.exchange(req.ctx, credentialsOf(req), req.body) }), {
     ...tokenEndpoint,
     summary: 'Exchange a service account id:secret for a token',
+    request: { json: shapes.tokenRequest, form: shapes.tokenForm },
+    responses: { 200: shapes.tokenResponse },
   });
   const tokenParameter = (req: RouteRequest) => {
     if (typeof req.body.token !== 'string' || req.body.token === '') throw badInput('token is required.', { field: 'token', error: 'invalid_request' });
@@ -95,7 +99,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       await talend.authenticate(req.ctx, credentialsOf(req));
       return { body: await talend.introspect(tokenParameter(req)) };
     },
-    { ...tokenEndpoint, summary: 'Token introspection (RFC 7662)' },
+    { ...tokenEndpoint, summary: 'Token introspection (RFC 7662)', request: { form: shapes.tokenParameterForm }, responses: { 200: shapes.introspection } },
   );
   kit.route(
     'POST',
@@ -106,9 +110,9 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       if (tokenId) await acts.revokeToken(await talend.accountContext(req.ctx, account), tokenId);
       return { body: {} };
     },
-    { ...tokenEndpoint, summary: 'Token revocation (RFC 7009)' },
+    { ...tokenEndpoint, summary: 'Token revocation (RFC 7009)', request: { form: shapes.tokenParameterForm }, responses: { 200: z.object({}) } },
   );
-  jwksRoute(kit, TOKEN_ISSUER_PATHS.jwks, () => core.signing.jwks(), talendTokenErrors);
+  jwksRoute(kit, TOKEN_ISSUER_PATHS.jwks, () => core.signing.jwks(), talendTokenErrors, { 200: shapes.keySet });
 
   kit.route(
     'POST',
@@ -117,7 +121,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const issued = await acts.createAccessToken(ctx, { name: body.name === undefined ? undefined : (body.name as string), serviceAccountId: typeof body.userId === 'string' ? body.userId : undefined });
       return { status: 201, body: { ...personalTokenBody(issued.record), token: issued.secret } };
     },
-    { ...options, secret: true, summary: 'Create an own personal access token (shown once)' },
+    { ...options, secret: true, summary: 'Create an own personal access token (shown once)', request: { json: shapes.personalTokenRequest }, responses: { 201: shapes.issuedPersonalToken } },
   );
   kit.route(
     'GET',
@@ -126,7 +130,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       if (ctx.actor!.principalKind !== TalendKind.user) throw badInput("Only Talend users have personal access tokens; an administrator lists a user's at /account/users/{userId}/personal-access-tokens.");
       return personalTokens(ctx, ctx.actor!.principalId);
     },
-    { ...options, summary: 'List own personal access tokens' },
+    { ...options, summary: 'List own personal access tokens', responses: { 200: z.array(shapes.personalToken) } },
   );
   kit.route(
     'DELETE',
@@ -135,10 +139,10 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       await acts.revokeToken(req.ctx, param(req, 'tokenId'), PERSONAL);
       return { status: 204 };
     },
-    { ...options, summary: 'Delete a personal access token' },
+    { ...options, summary: 'Delete a personal access token', responses: { 204: null } },
   );
 
-  kit.route('GET', USERS, ({ ctx }) => list(ctx, TalendKind.user, userBody), { ...options, summary: 'List users' });
+  kit.route('GET', USERS, ({ ctx }) => list(ctx, TalendKind.user, userBody), { ...options, summary: 'List users', responses: { 200: z.array(shapes.user) } });
   kit.route(
     'GET',
     `${USERS}/:userId`,
@@ -146,7 +150,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const account = await acts.getServiceAccount(req.ctx, param(req, 'userId'), USER);
       return { body: userBody(account, await talend.permissionsOf(account.id)) };
     },
-    { ...options, summary: 'Read a user' },
+    { ...options, summary: 'Read a user', responses: { 200: shapes.user } },
   );
   kit.route(
     'PUT',
@@ -155,9 +159,9 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const account = await acts.updateServiceAccount(req.ctx, param(req, 'userId'), { name: req.body.name as string, permissions: req.body.permissions as string[] }, USER);
       return { body: userBody(account, await talend.permissionsOf(account.id)) };
     },
-    { ...options, summary: 'Change a user' },
+    { ...options, summary: 'Change a user', request: { json: shapes.serviceAccountChange }, responses: { 200: shapes.user } },
   );
-  kit.route('GET', `${USERS}/:userId/personal-access-tokens`, (req) => personalTokens(req.ctx, param(req, 'userId')), { ...options, summary: "List a user's personal access tokens" });
+  kit.route('GET', `${USERS}/:userId/personal-access-tokens`, (req) => personalTokens(req.ctx, param(req, 'userId')), { ...options, summary: "List a user's personal access tokens", responses: { 200: z.array(shapes.personalToken) } });
   kit.route(
     'DELETE',
     `${USERS}/:userId/personal-access-tokens`,
@@ -165,7 +169,7 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       const { revokedIds } = await acts.revokeAllTokens(req.ctx, { id: param(req, 'userId') }, USER);
       return { body: { deleted: revokedIds.length, ids: revokedIds } };
     },
-    { ...options, summary: "Delete all of a user's personal access tokens" },
+    { ...options, summary: "Delete all of a user's personal access tokens", responses: { 200: shapes.deletedTokens } },
   );
   kit.route(
     'DELETE',
@@ -174,6 +178,6 @@ export function registerTalendRoutes(kit: RouteKit, core: CoreServices, talend: 
       await acts.revokeToken(req.ctx, param(req, 'tokenId'), { ...PERSONAL, ownerId: param(req, 'userId') });
       return { status: 204 };
     },
-    { ...options, summary: "Delete one of a user's personal access tokens" },
+    { ...options, summary: "Delete one of a user's personal access tokens", responses: { 204: null } },
   );
 }

@@ -61,7 +61,7 @@ export class AlationOAuth {
     await this.core.authz.require(acting, this.provider, AlationActions.oauthToken, { ownerId: client.id, ownerKind: client.kind });
     const lifespanSeconds = lifetimeOf(client);
     const signed = await this.core.tokens.sign(client, { kind: OAUTH_TOKEN_KIND, issuer: this.issuer(), audience: OAUTH_AUDIENCE, type: OAUTH_TOKEN_TYPE, lifespanSeconds });
-    await this.core.change(acting, { provider: this.provider, action: AlationActions.oauthToken }, (scope) => this.core.tokens.recordSigned(scope, this.provider, client, signed));
+    await this.core.change.append(acting, { provider: this.provider, action: AlationActions.oauthToken }, this.core.tokens.signedAdditions(this.provider, client, signed));
     return { access_token: signed.token, token_type: 'Bearer', expires_in: lifespanSeconds };
   }
 
