@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { isGatewayError, type Actor, type CoreServices, type TokenEvent } from '../core';
+import { informational, isGatewayError, type Actor, type CoreServices, type TokenEvent } from '../core';
 import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
 import { feedOf } from '../schema/events/event-stream';
@@ -59,7 +59,7 @@ class Connections {
   private onEvent(core: CoreServices, event: TokenEvent): void {
     if (event.kind === 'REVOKED') for (const state of this.byCredential.get(event.subjectId) ?? []) state.close();
     const ofPrincipal = this.byPrincipal.get(event.serviceAccountId);
-    if (!ofPrincipal || event.kind === 'CREATED' || event.kind === 'EXPIRED') return;
+    if (!ofPrincipal || informational(event.kind)) return;
     for (const state of ofPrincipal) {
       if (event.kind === 'DELETED') {
         state.close();

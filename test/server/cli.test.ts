@@ -28,7 +28,7 @@ afterAll(async () => {
 const cli = (...args: string[]) => runCli(args, env);
 
 /** Every command and subcommand, as a user types it. */
-const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke']];
+const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['report'], ['report', 'stale']];
 
 describe('manners', () => {
   test.concurrent.each(COMMANDS)('keygate %s --help / --version print and change nothing', async (...command) => {
@@ -47,6 +47,8 @@ describe('manners', () => {
     [['import', 'alation'], "missing required argument 'file'"],
     [['operator-token', 'rotate'], "unknown command 'rotate'"],
     [['operator-token'], 'Usage: keygate operator-token'],
+    [['audit'], 'Usage: keygate audit'],
+    [['audit', 'export', '--json', '--ndjson'], "option '--ndjson' cannot be used with option '--json'"],
     [[], 'Usage: keygate'],
   ])('keygate %j exits 2 with the usage', async (args, message) => {
     const result = await cli(...args);

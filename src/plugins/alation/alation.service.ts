@@ -109,8 +109,9 @@ export class AlationService {
   /** An access token by its secret and its owner's `user_id`. */
   authenticateAccessToken(ctx: RequestContext, secret: string, userId: number): Promise<{ token: AccessTokenEntity; owner: PrincipalEntity }> {
     return this.core.authFailures.attempt({ address: ctx.address ?? 'unknown', target: `alation-user-id:${userId}` }, async () => {
-      const token = await this.core.tokens.findAccessTokenBySecret(secret);
-      const owner = token && token.provider === this.provider.id && token.kind === 'access' ? await this.core.principals.find(token.ownerId) : null;
+      const found = await this.core.tokens.findAccessTokenBySecretWithOwner(secret);
+      const token = found?.token;
+      const owner = token && token.provider === this.provider.id && token.kind === 'access' ? found.owner : null;
       if (!token || !owner || Number(owner.number) !== userId) throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.accessInvalid);
       return { token, owner };
     });
