@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { packageVersion } from './package';
 import type { OperatorCommands } from './server/operator-commands';
 
 /**
@@ -9,7 +8,7 @@ import type { OperatorCommands } from './server/operator-commands';
  * usage errors are instant and change nothing. Exit codes: 0 done, 1 the command failed (or an
  * import found problems), 2 usage or configuration errors.
  */
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 class ExitCode extends Error {
   constructor(readonly code: number) {
@@ -297,6 +296,18 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return 2;
+  }
+  // `keygate help operator-token create` is `keygate operator-token create --help` (commander's help takes one name).
+  if (argv[0] === 'help' && argv.length > 2) {
+    const names = argv.slice(1);
+    let command: Command | undefined = program;
+    for (const name of names) command = command?.commands.find((sub) => sub.name() === name);
+    if (!command) {
+      process.stderr.write(`error: unknown command '${names.join(' ')}'\n`);
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    argv = [...names, '--help'];
   }
   try {
     await program.parseAsync(argv, { from: 'user' });

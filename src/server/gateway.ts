@@ -24,11 +24,13 @@ import { createKeygate, type Keygate } from './keygate';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { mountOAuthDiscovery } from './oauth-discovery';
+import { openApiDocument } from './openapi';
 import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
 import { consoleRoutes } from './console';
+import { packageVersion } from '../package';
 import { attachSubscriptions } from './subscriptions';
 
 export interface GatewayOptions {
@@ -177,6 +179,12 @@ export class Gateway {
       plugin.routes?.(kit);
       routes.push(...kit.declared());
     }
+    // Built on first request: the public URL is known only once listening.
+    let openApi: string | undefined;
+    app.get('/openapi.json', (_req, res) => {
+      openApi ??= JSON.stringify(openApiDocument(routes, { version: packageVersion(), serverUrl: core.publicUrl.get() }));
+      res.type('application/json').send(openApi);
+    });
 
     const { dispose: closeWs, server: wsServer, openSubscriptions } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger, trust });
     wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
