@@ -22,12 +22,14 @@ export * from './pagination';
 export * from './token.service';
 
 export interface CoreOptions {
-  /** Failed authentications allowed per client address and minute (0: unlimited). */
+  /** Failed authentications allowed per client address (and per target) and minute, across instances on PostgreSQL (0: unlimited). */
   authFailuresPerMinute?: number;
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
   metrics?: CoreMetrics;
+  /** EXPIRING warning horizons, seconds before an expiry, largest first (none: no warnings). */
+  expiryWarnings?: readonly number[];
   webhooks?: WebhookOptions;
 }
 
@@ -80,9 +82,9 @@ export class CoreServices {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
     this.metrics = metrics;
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
+    this.authFailures = new FailureLimiter({ limit: options.authFailuresPerMinute ?? 60, pool: db.serverPool(), onFailure: () => metrics.authFailure() });
     this.authz = new AccessGuard(this.audit);
-    this.events = new EventService(db, clock);
+    this.events = new EventService(db, clock, options.expiryWarnings);
     this.change = createChange(db, this.events, this.audit);
     this.principals = new PrincipalService(db, clock);
     const masterKey =
@@ -93,6 +95,7 @@ export class CoreServices {
     this.masterKey = masterKey;
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
+    this.tokens.cacheSigned(this.events);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
@@ -110,11 +113,12 @@ export class CoreServices {
   }
 
   /**
-   * Starts the event tailer, the expiry sweeper (every `expirySweepSeconds`; 0 turns it off) and,
+   * Starts the event tailer, the audit chain's sealer, the expiry sweeper (every `expirySweepSeconds`; 0 turns it off) and,
    * given who may see what (`webhookVisibility`), webhook delivery.
    */
   async start(options: { expirySweepSeconds?: number; webhookVisibility?: EventVisibility; logger?: Logger } = {}): Promise<void> {
     await this.events.start();
+    this.audit.chain.start();
     if (options.webhookVisibility) {
       const settings = this.webhookOptions;
       this.dispatcher = new WebhookDispatcher(this.db, this.clock, this.events, this.audit, this.credentials, {
@@ -150,6 +154,7 @@ export class CoreServices {
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
     await this.dispatcher?.stop();
+    await this.audit.chain.stop();
     await this.events.stop();
   }
 }
