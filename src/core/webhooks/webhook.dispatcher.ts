@@ -10,7 +10,7 @@ import type { EventService, TokenEvent } from '../events';
 import type { Logger } from '../logger';
 import type { CoreMetrics } from '../metrics';
 import type { MasterKey } from '../signing';
-import { cloudEventBody, eventType, post, signatureHeaders } from './webhook-message';
+import { auditMessage, post, signatureHeaders, tokenEventMessage, type WebhookMessage } from './webhook-message';
 
 /** Whether the webhook's creator may see an event (the subscriptions' rule, injected by the composition root). */
 export type EventVisibility = (actor: Actor, event: TokenEvent) => Promise<boolean>;
@@ -81,6 +81,7 @@ class Pause {
 /** What a deliverer has done since it last wrote: the cursor reached and the attempts that succeeded. */
 interface Progress {
   cursor: string;
+  auditCursor: string;
   delivered: Omit<WebhookDeliveryEntity, 'id'>[];
   dirty: boolean;
   since: number;
@@ -119,7 +120,7 @@ export class WebhookDispatcher {
   private readonly aborts = new AbortController();
   private tickTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -132,9 +133,11 @@ export class WebhookDispatcher {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = this.events.subscribe(() => {
+    const wakeAll = () => {
       for (const runner of this.runners.values()) runner.idle.wake();
-    });
+    };
+    // New events from any instance; audit rows once this instance sealed them (others' within the idle wait).
+    this.unsubscribe = [this.events.subscribe(wakeAll), this.audit.chain.onSealed(wakeAll)];
     this.tickTimer = setInterval(() => this.kick(), Math.max(10, Math.floor(this.options.leaseMs / 3)));
     this.tickTimer.unref();
     await this.tick();
@@ -150,7 +153,7 @@ export class WebhookDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.ticking;
     for (const runner of this.runners.values()) {
@@ -188,7 +191,7 @@ export class WebhookDispatcher {
   }
 
   private launch(id: string): void {
-    const runner: Runner = { id, holding: true, progress: { cursor: '', delivered: [], dirty: false, since: 0 }, idle: new Pause(), retry: new Pause(), done: Promise.resolve() };
+    const runner: Runner = { id, holding: true, progress: { cursor: '', auditCursor: '0', delivered: [], dirty: false, since: 0 }, idle: new Pause(), retry: new Pause(), done: Promise.resolve() };
     this.runners.set(id, runner);
     runner.done = this.run(runner)
       // A database error ends the loop; the next tick starts it again from the stored cursor.
@@ -201,21 +204,28 @@ export class WebhookDispatcher {
       while (runner.holding) {
         const webhook = await this.db.manager.findOne(WebhookEntity, { where: { id: runner.id } });
         if (!webhook) return;
-        runner.progress = { cursor: webhook.eventCursor, delivered: [], dirty: false, since: Date.now() };
+        runner.progress = { cursor: webhook.eventCursor, auditCursor: webhook.auditCursor, delivered: [], dirty: false, since: Date.now() };
         const page = await this.events.history(webhook.eventCursor, { provider: webhook.provider ?? undefined, kinds: webhook.kinds ?? undefined }, BATCH);
-        if (page.length === 0) {
+        // Audit records in chain order, after the page of events: each stream keeps its own order.
+        const records = webhook.audit ? await this.audit.chain.readSealed(webhook.auditCursor, BATCH) : [];
+        if (page.length === 0 && records.length === 0) {
           await runner.idle.wait(this.options.leaseMs / 3);
           continue;
         }
         const creator = await this.creator(webhook);
-        for (const event of page) {
+        const steps = [
+          ...page.map((event) => ({ message: () => tokenEventMessage(event, this.options.source()), visible: async () => Boolean(creator && (await this.options.visibility(creator.actor, event))), done: () => void (runner.progress.cursor = event.cursor) })),
+          // Audit webhooks are the operator's: every record is visible to it.
+          ...records.map((record) => ({ message: () => auditMessage(record, this.options.source()), visible: async () => Boolean(creator), done: () => void (runner.progress.auditCursor = record.seq) })),
+        ];
+        for (const step of steps) {
           if (!runner.holding) return;
-          if (creator && (await this.options.visibility(creator.actor, event))) {
-            if (!(await this.deliver(runner, webhook, creator.provider, event))) return;
-            // The head's retry state belonged to this event.
+          if (await step.visible()) {
+            if (!(await this.deliver(runner, webhook, creator!.provider, step.message()))) return;
+            // The head's retry state belonged to this message.
             Object.assign(webhook, { attempts: 0, failingSince: null, nextAttemptAt: null, status: 'ACTIVE' });
           }
-          runner.progress.cursor = event.cursor;
+          step.done();
           runner.progress.dirty = true;
           if (runner.progress.delivered.length >= FLUSH_EVERY || Date.now() - runner.progress.since >= FLUSH_MS) {
             if (!(await this.flush(runner))) return;
@@ -251,10 +261,10 @@ export class WebhookDispatcher {
     progress.since = Date.now();
     return this.db.transaction(async (tx) => {
       const updated: unknown[] = await tx.manager.query(
-        `UPDATE webhook SET event_cursor = $3, attempts = 0, failing_since = NULL, next_attempt_at = NULL, status = 'ACTIVE',
-                last_delivered_at = coalesce($4, last_delivered_at)
+        `UPDATE webhook SET event_cursor = $3, audit_cursor = $4, attempts = 0, failing_since = NULL, next_attempt_at = NULL, status = 'ACTIVE',
+                last_delivered_at = coalesce($5, last_delivered_at)
           WHERE id = $1 AND lease_owner = $2 RETURNING id`,
-        [runner.id, this.instance, progress.cursor, delivered.length ? delivered[delivered.length - 1].attemptedAt : null],
+        [runner.id, this.instance, progress.cursor, progress.auditCursor, delivered.length ? delivered[delivered.length - 1].attemptedAt : null],
       );
       if (!this.stillHolding(runner, updated)) return false;
       if (delivered.length) await tx.manager.insert(WebhookDeliveryEntity, delivered);
@@ -263,16 +273,15 @@ export class WebhookDispatcher {
   }
 
   /** Delivers one event, retrying until the receiver takes it; false when this instance stops delivering the webhook. */
-  private async deliver(runner: Runner, webhook: WebhookEntity, creatorProvider: string, event: TokenEvent): Promise<boolean> {
+  private async deliver(runner: Runner, webhook: WebhookEntity, creatorProvider: string, message: WebhookMessage): Promise<boolean> {
     const secret = this.options.masterKey().decrypt(webhook.secretSealed).toString('utf8');
-    const { body, contentType } = cloudEventBody(event, this.options.source());
-    const type = eventType(event);
+    const { body, contentType, type } = message;
     let { attempts, failingSince, nextAttemptAt, status } = webhook;
     for (;;) {
       if (nextAttemptAt) await runner.retry.wait(nextAttemptAt.getTime() - this.clock.now().getTime());
       if (!runner.holding) return false;
       const result = await this.withSlot(() =>
-        post(webhook.url, { 'content-type': contentType, ...signatureHeaders(secret, event.cursor, new Date(), body) }, body, {
+        post(webhook.url, { 'content-type': contentType, ...signatureHeaders(secret, message.id, new Date(), body) }, body, {
           allowPrivate: this.options.allowPrivate,
           timeoutMs: this.options.timeoutMs,
           signal: this.aborts.signal,
@@ -283,7 +292,7 @@ export class WebhookDispatcher {
       const at = this.clock.now();
       const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
       this.options.metrics?.webhookAttempt(delivered ? 'delivered' : 'failed');
-      const attempt = { webhookId: webhook.id, eventCursor: event.cursor, eventType: type, attempt: attempts, statusCode: result.statusCode, error: result.error?.slice(0, 500) ?? null, attemptedAt: at };
+      const attempt = { webhookId: webhook.id, eventCursor: message.id, eventType: type, attempt: attempts, statusCode: result.statusCode, error: result.error?.slice(0, 500) ?? null, attemptedAt: at };
       if (delivered) {
         runner.progress.delivered.push({ ...attempt, outcome: 'DELIVERED', nextRetryAt: null });
         return true;
@@ -296,7 +305,7 @@ export class WebhookDispatcher {
       if (nowFailing) status = 'FAILING';
       const kept = await this.recordFailure(runner, { ...attempt, outcome: 'FAILED', nextRetryAt: nextAttemptAt }, { attempts, failingSince, status }, nowFailing ? webhook.provider ?? creatorProvider : null, webhook);
       if (!kept) return false;
-      this.options.logger?.debug('webhook delivery failed', { webhookId: webhook.id, cursor: event.cursor, attempt: attempts, statusCode: result.statusCode, error: result.error, nextAttemptAt });
+      this.options.logger?.debug('webhook delivery failed', { webhookId: webhook.id, messageId: message.id, attempt: attempts, statusCode: result.statusCode, error: result.error, nextAttemptAt });
       if (nowFailing) this.options.logger?.warn('webhook failing: its receiver has failed for longer than the retry window; retrying goes on', { webhookId: webhook.id, since: failingSince, cursor: runner.progress.cursor });
     }
   }
