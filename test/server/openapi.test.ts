@@ -74,7 +74,17 @@ test('the document is valid OpenAPI 3.1', async () => {
   expect(result.valid).toBe(true);
   const ids = operations().map((o) => o.operation.operationId);
   expect(new Set(ids).size).toBe(ids.length);
-  for (const { path, method, operation } of operations()) expect(`${method} ${path}: ${operation.summary ?? ''}`).not.toMatch(/: $/);
+  for (const { path, method, operation } of operations()) {
+    expect(`${method} ${path}: ${operation.summary ?? ''}`).not.toMatch(/: $/);
+    // Every route declares what it answers: a shape per success status (none for 204), or only a 405.
+    const successes = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));
+    const shapes = successes.map(([status, answer]) => (status === '204' ? 'none' : JSON.stringify(answer.content?.['application/json']?.schema ?? null)));
+    expect({ at: `${method} ${path}`, declared: successes.length > 0 || '405' in operation.responses, untyped: shapes.filter((shape) => shape === '{}' || shape === 'null') }).toEqual({
+      at: `${method} ${path}`,
+      declared: true,
+      untyped: [],
+    });
+  }
 });
 
 test('every vendor route Express registers is in the document, and nothing else', () => {
