@@ -109,7 +109,7 @@ const proxyEntry = z.string().refine((entry) => {
 const duration = z.string().transform((text, ctx) => {
   const match = /^(\d+)([smhdw])$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
-  if (!(seconds >= 60 && seconds <= 366 * 86400)) {
+  if (!(seconds >= 1 && seconds <= 366 * 86400)) {
     ctx.addIssue({ code: 'custom', message: 'bad duration' });
     return z.NEVER;
   }
@@ -178,7 +178,7 @@ export const VARIABLES = {
   ),
   expiryWarnings: variable(
     'KEYGATE_EXPIRY_WARNINGS',
-    'comma-separated durations from 1m to 366d such as 7d,1d,12h (units s, m, h, d, w), or "off"',
+    'comma-separated durations from 1s to 366d such as 7d,1d,12h (units s, m, h, d, w), or "off"',
     z.string().transform((text, ctx) => {
       if (text.trim() === 'off') return [];
       const parsed = z.array(duration).safeParse(text.split(','));

@@ -1,5 +1,5 @@
 import { AccessTokenEntity } from './access-token.entity';
-import { AuditEventEntity } from './audit-event.entity';
+import { AuditChainHeadEntity, AuditEventEntity } from './audit-event.entity';
 import { PrincipalPermissionEntity, PrincipalPersonaEntity } from './grants.entity';
 import { PermissionEntity } from './permission.entity';
 import { PersonaEntity } from './persona.entity';
@@ -29,6 +29,7 @@ export const entities = [
   PrincipalPermissionEntity,
   PrincipalPersonaEntity,
   AuditEventEntity,
+  AuditChainHeadEntity,
   TokenEventEntity,
   SigningKeyEntity,
   ResourceEntity,

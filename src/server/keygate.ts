@@ -80,25 +80,33 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
   let core: CoreServices | undefined;
   let providers: ProviderRegistry | undefined;
   try {
-    const applied = await db.migrate();
-    if (applied.length) logger.info('migrations applied', { migrations: applied });
-    core = new CoreServices(db, clock, {
-      lifespanOverrides: config.lifespans,
-      masterKey: masterKeyFor(config, db, logger),
-      authFailuresPerMinute: config.authFailuresPerMinute,
-      metrics,
+    // Instances starting together take turns: one migrates and syncs, the next finds it done.
+    const started = await db.exclusively(async () => {
+      const applied = await db.migrate();
+      if (applied.length) logger.info('migrations applied', { migrations: applied });
+      const services = new CoreServices(db, clock, {
+        lifespanOverrides: config.lifespans,
+        masterKey: masterKeyFor(config, db, logger),
+        authFailuresPerMinute: config.authFailuresPerMinute,
+        expiryWarnings: config.expiryWarnings,
+        metrics,
+      });
+      core = services;
+      const registry = new ProviderRegistry(factories, services);
+      providers = registry;
+      // Syncs each provider's permissions, then runs its init.
+      await registry.init();
+      if (config.operatorToken) await services.credentials.configureOperatorToken(config.operatorToken);
+      return { applied, core: services, providers: registry };
     });
-    providers = new ProviderRegistry(factories, core);
-    // Syncs each provider's permissions, then runs its init.
-    await providers.init();
-    if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
-    const built = { core, providers };
+    const { applied } = started;
+    const built = { core: started.core, providers: started.providers };
     let closing: Promise<void> | undefined;
     return {
       config,
       db,
-      core,
-      providers,
+      core: started.core,
+      providers: started.providers,
       logger,
       metrics,
       applied,

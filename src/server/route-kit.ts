@@ -15,9 +15,9 @@ export interface RouteKitDeps {
   maxBodyBytes: number;
 }
 
-/** The request's Actor from its bearer credential, under the failure limiter (per address). */
+/** The request's Actor from its bearer credential, under the failure limiter (failures count per address). */
 export async function bearerActor(core: CoreServices, headers: Request['headers'], address: string) {
-  return core.authFailures.attempt([address], () => core.credentials.resolveHeaders(headers));
+  return core.authFailures.attempt({ address }, () => core.credentials.resolveHeaders(headers));
 }
 
 /** A request's context on a face: its actor (per `auth`), audit origin and address. */

@@ -30,7 +30,7 @@ afterAll(async () => {
 const cli = (...args: string[]) => runCli(args, env);
 
 /** Every command and subcommand, as a user types it. */
-const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke']];
+const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['report'], ['report', 'stale']];
 
 describe('manners', () => {
   test.concurrent.each(COMMANDS.map((command) => [command.join(' '), command] as const))('keygate %s --help / --version print and change nothing', async (_name, command) => {
@@ -51,6 +51,8 @@ describe('manners', () => {
     [['operator-token'], 'Usage: keygate operator-token'],
     [['help', 'operator-token', 'rotate'], "unknown command 'operator-token rotate'"],
     [['help', 'import', 'alation', 'users.csv'], "unknown command 'import alation users.csv'"],
+    [['audit'], 'Usage: keygate audit'],
+    [['audit', 'export', '--json', '--ndjson'], "option '--ndjson' cannot be used with option '--json'"],
     [[], 'Usage: keygate'],
   ])('keygate %j exits 2 with the usage', async (args, message) => {
     const result = await cli(...args);

@@ -169,6 +169,7 @@ test("the vendors' real answers fit the documented shapes, successes and failure
   answers.push(['POST', '/oauth/v2/introspect', await form(t.url, '/oauth/v2/introspect', { token: issue.body.access_token }, byClient)]);
   await call('GET', '/oauth/v2/.well-known/jwks.json');
   await call('POST', `/oauth/v2/clients/${client.clientId}/secret`, operator);
+  await call('POST', `/oauth/v2/clients/${client.clientId}/secret`, { ...operator, body: { overlap_seconds: 60 } });
   await call('POST', `/oauth/v2/clients/${client.clientId}/revoke-tokens`, operator);
 
   // The example vendor.

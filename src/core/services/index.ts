@@ -20,12 +20,14 @@ export * from './pagination';
 export * from './token.service';
 
 export interface CoreOptions {
-  /** Failed authentications allowed per client address and minute (0: unlimited). */
+  /** Failed authentications allowed per client address (and per target) and minute, across instances on PostgreSQL (0: unlimited). */
   authFailuresPerMinute?: number;
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
   metrics?: CoreMetrics;
+  /** EXPIRING warning horizons, seconds before an expiry, largest first (none: no warnings). */
+  expiryWarnings?: readonly number[];
 }
 
 /** Everything core offers to providers and faces, built once per gateway. */
@@ -60,9 +62,9 @@ export class CoreServices {
   ) {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
+    this.authFailures = new FailureLimiter({ limit: options.authFailuresPerMinute ?? 60, pool: db.serverPool(), onFailure: () => metrics.authFailure() });
     this.authz = new AccessGuard(this.audit);
-    this.events = new EventService(db, clock);
+    this.events = new EventService(db, clock, options.expiryWarnings);
     this.change = createChange(db, this.events, this.audit);
     this.principals = new PrincipalService(db, clock);
     const masterKey =
@@ -72,6 +74,7 @@ export class CoreServices {
       });
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
+    this.tokens.cacheSigned(this.events);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
@@ -82,9 +85,10 @@ export class CoreServices {
     observeEvents(this.events, clock, metrics);
   }
 
-  /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
+  /** Starts the event tailer, the audit chain's sealer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
   async start(options: { expirySweepSeconds?: number } = {}): Promise<void> {
     await this.events.start();
+    this.audit.chain.start();
     const seconds = options.expirySweepSeconds ?? 30;
     if (seconds > 0) {
       this.sweeper = setInterval(() => void this.events.sweepExpired().catch(() => undefined), seconds * 1000);
@@ -94,6 +98,7 @@ export class CoreServices {
 
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.audit.chain.stop();
     await this.events.stop();
   }
 }

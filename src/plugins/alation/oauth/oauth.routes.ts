@@ -67,10 +67,15 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
     'POST',
     OAUTH_PATHS.clientSecret,
     async (req) => {
-      const { client, clientSecret } = await acts.regenerateOAuthClientSecret(req.ctx, String(req.params.clientId));
-      return { body: { client_id: client.clientId, client_secret: clientSecret } };
+      const { client, clientSecret } = await acts.regenerateOAuthClientSecret(req.ctx, String(req.params.clientId), overlapOf(req.body.overlap_seconds));
+      return { body: { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: client.previousSecretExpiresAt?.toISOString() ?? null } };
     },
-    { ...admin, summary: "Regenerate a client's secret (shown once)", responses: { 200: shapes.clientSecret } },
+    {
+      ...admin,
+      summary: "Regenerate a client's secret (shown once); `overlap_seconds` keeps the old one working up to 24 hours",
+      request: { json: shapes.clientSecretRequest },
+      responses: { 200: shapes.clientSecret },
+    },
   );
   kit.route(
     'POST',
@@ -81,6 +86,13 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
     },
     { ...admin, summary: 'Revoke every token of a client', responses: { 200: shapes.revokedClientTokens } },
   );
+}
+
+/** `overlap_seconds` from a JSON number or a form string; anything else is left to the act to refuse. */
+function overlapOf(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 0;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
+  return typeof value === 'number' ? value : NaN;
 }
 
 /**
