@@ -10,6 +10,7 @@ import { AuthFailure1732300021000 } from './1732300021000-auth-failure';
 import { ExpiryWarnings1732300022000 } from './1732300022000-expiry-warnings';
 import { PreviousClientSecret1732300022001 } from './1732300022001-previous-client-secret';
 import { AuditChain1732300023000 } from './1732300023000-audit-chain';
+import { Webhooks1732300024000 } from './1732300024000-webhooks';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   ExpiryWarnings1732300022000,
   PreviousClientSecret1732300022001,
   AuditChain1732300023000,
+  Webhooks1732300024000,
 ];

@@ -5,9 +5,9 @@ import { comparePositions, decodePosition, encodePosition, headPosition, LOG_STA
 import { badInput } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 
-export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'EXPIRING' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED';
-export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN';
-export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED'];
+export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'EXPIRING' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED' | 'WEBHOOK_FAILING';
+export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN' | 'WEBHOOK';
+export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED', 'WEBHOOK_FAILING'];
 
 export interface TokenEvent {
   cursor: string;

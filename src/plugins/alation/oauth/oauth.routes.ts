@@ -70,12 +70,7 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
       const { client, clientSecret } = await acts.regenerateOAuthClientSecret(req.ctx, String(req.params.clientId), overlapOf(req.body.overlap_seconds));
       return { body: { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: client.previousSecretExpiresAt?.toISOString() ?? null } };
     },
-    {
-      ...admin,
-      summary: "Regenerate a client's secret (shown once); `overlap_seconds` keeps the old one working up to 24 hours",
-      request: { json: shapes.clientSecretRequest },
-      responses: { 200: shapes.clientSecret },
-    },
+    { ...admin, summary: "Regenerate a client's secret (shown once); `overlap_seconds` keeps the old one working up to 24 hours", request: { json: shapes.secretRotation }, responses: { 200: shapes.clientSecret } },
   );
   kit.route(
     'POST',

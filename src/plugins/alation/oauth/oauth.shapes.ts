@@ -23,17 +23,12 @@ export const introspection = z.object({
 });
 export const empty = z.object({});
 export const keySet = z.object({ keys: z.array(z.looseObject({ kty: z.string(), kid: z.string().optional() })) });
-export const clientSecretRequest = z.object({
-  overlap_seconds: z
-    .union([z.int().min(0).max(86_400), z.string().regex(/^\d{1,9}$/)])
-    .optional()
-    .describe('How long the previous secret keeps working (up to 24 hours); 0 or left out: it stops at once'),
-});
 export const clientSecret = z.object({
   client_id: z.string(),
   client_secret: z.string().describe('Shown this once'),
-  previous_secret_expires_at: z.string().nullable().describe('ISO-8601; null when the previous secret stopped at once'),
+  previous_secret_expires_at: z.string().nullable().describe('Until then the previous secret still works (ISO 8601); null without an overlap'),
 });
+export const secretRotation = z.object({ overlap_seconds: z.int().min(0).max(86_400).optional().describe('How long the previous secret keeps working (at most 24 hours)') });
 export const revokedClientTokens = z.object({ client_id: z.string(), revoked: z.int() });
 
 /** RFC 6749 §5.2. */
