@@ -4,6 +4,7 @@ import { ConfigError, lifespanProblems, type GatewayConfig } from '../config';
 import { CoreServices, Database, MasterKey, systemClock, type Clock } from '../core';
 import type { ProviderFactory } from '../plugins/provider';
 import { defaultProviders, ProviderRegistry } from '../plugins/registry';
+import { maySee } from '../schema/events/event-stream';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { GatewayMetrics } from './metrics';
 
@@ -88,7 +89,9 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
         lifespanOverrides: config.lifespans,
         masterKey: masterKeyFor(config, db, logger),
         authFailuresPerMinute: config.authFailuresPerMinute,
+        expiryWarnings: config.expiryWarnings,
         metrics,
+        webhooks: { allowPrivate: config.webhookAllowPrivate, concurrency: config.webhookConcurrency, retry: config.webhookRetry },
       });
       core = services;
       const registry = new ProviderRegistry(factories, services);
@@ -110,7 +113,13 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
       metrics,
       applied,
       signs: factories.some((f) => f.manifest.signsTokens),
-      startBackground: () => built.core.start({ expirySweepSeconds: config.expirySweepSeconds }),
+      startBackground: () =>
+        built.core.start({
+          expirySweepSeconds: config.expirySweepSeconds,
+          // A webhook receives what its creator could receive over a subscription.
+          webhookVisibility: (actor, event) => maySee({ registry: built.providers }, actor, event),
+          logger,
+        }),
       close: () =>
         (closing ??= (async () => {
           await built.providers.destroy();

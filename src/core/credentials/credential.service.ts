@@ -9,7 +9,7 @@ import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../sec
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import type { EventService } from '../events';
+import { informational, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -95,7 +95,7 @@ export class CredentialService {
     this.events = events;
     const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
       for (const event of list) {
-        if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        if (informational(event.kind)) continue;
         this.evictions++;
         for (const [key, entry] of this.cache) {
           if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
@@ -213,7 +213,7 @@ export class CredentialService {
   /**
    * A client's id and secret (HTTP Basic or a form), for token endpoints: the live principal of
    * `provider` and `kind` whose secret this is. Unknown ids cost the same lookup and comparison as
-   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address)
+   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address and client id)
    * and audited as `failed` under `action`.
    */
   async authenticateClient(
@@ -222,11 +222,15 @@ export class CredentialService {
     credentials: BasicCredentials | null,
     limiter: FailureLimiter,
   ): Promise<PrincipalEntity> {
-    return limiter.attempt([ctx.address ?? 'unknown'], async () => {
-      const id = credentials ? credentials.id.slice(0, 255) : '';
+    const id = credentials ? credentials.id.slice(0, 255) : '';
+    return limiter.attempt({ address: ctx.address ?? 'unknown', target: id ? `client:${id}` : undefined }, async () => {
       const candidate = id ? await this.findClient(id) : null;
       const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
-      const matches = verifySecret(credentials?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
+      const secret = credentials?.secret ?? '';
+      // Both compared every time: how long this takes says nothing about which secret matched.
+      const current = verifySecret(secret, account?.secretHash ?? DUMMY_SECRET_HASH);
+      const previous = verifySecret(secret, account?.previousSecretHash ?? DUMMY_SECRET_HASH) && (account?.previousSecretExpiresAt ?? 0) > this.clock.now();
+      const matches = current || previous;
       if (!credentials || !account || !matches) {
         await this.audit.recordFailed(ctx, expected.action, expected.provider, account?.id ?? null);
         throw unauthenticated();

@@ -1,5 +1,6 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { entities } from '../../entities';
 import { migrations } from '../../../migrations';
@@ -55,6 +56,12 @@ export class Database {
     this.dataSource = dataSource;
     this.embedded = embedded;
     this.pglite = pglite;
+  }
+
+  /** The `pg` pool of a PostgreSQL server (null when embedded), for libraries that bring their own SQL. */
+  serverPool(): Pool | null {
+    if (this.embedded) return null;
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {

@@ -225,6 +225,7 @@ function toListedToken(row: TokenRowData): ListedToken {
     revokedAt: toDate(row.revoked_at),
     revokedBy: row.revoked_by,
     expiryAnnouncedAt: null,
+    expiryWarnedHorizon: null,
   };
   if (row.type === 'refresh') return { type: 'refresh', token: Object.assign(new RefreshTokenEntity(), common, { name: row.name ?? '' }) };
   return {
