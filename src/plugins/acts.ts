@@ -29,6 +29,8 @@ export interface ListQuery {
   kinds?: readonly string[];
   first?: number | null;
   after?: string | null;
+  /** False when nobody reads `totalCount` (a connection query that does not select it): it is not counted and reads 0. */
+  countTotal?: boolean;
   /** Vendor lists: exact or case-insensitive matches, a sort, offset paging. */
   filter?: Record<string, { op: 'eq' | 'ilike'; value: string }>;
   sort?: { field: 'createdAt' | 'name' | 'clientId'; direction: 'ASC' | 'DESC' };

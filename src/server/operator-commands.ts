@@ -1,5 +1,5 @@
 import { In } from 'typeorm';
-import { badInput, MAX_PAGE, type OperatorTokenInfo, type RequestContext } from '../core';
+import { badInput, MAX_PAGE, type AuditRecord, type AuditVerification, type OperatorTokenInfo, type RequestContext } from '../core';
 import { PrincipalEntity } from '../entities';
 import type { ImportRowError } from '../plugins/provider';
 import type { Keygate } from './keygate';
@@ -55,8 +55,19 @@ export interface OperatorCommands {
   listOperatorTokens(): Promise<OperatorTokenRow[]>;
   revokeOperatorToken(id: string): Promise<{ revokedIds: string[] }>;
   importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress): Promise<ImportSummary>;
+  verifyAudit(): Promise<AuditVerification>;
+  /** One page of the sealed audit log after `after` (a record's seq), in chain order. */
+  exportAudit(range: AuditExportRange): Promise<AuditRecord[]>;
   /** Active tokens not used for `days` days, newest first: what `tokens(filter: { status: ACTIVE, lastUsedBefore })` lists. */
   staleTokens(days: number): Promise<StaleReport>;
+}
+
+export interface AuditExportRange {
+  /** ISO 8601 instants; `since` inclusive, `until` exclusive. */
+  since?: string | null;
+  until?: string | null;
+  after?: string | null;
+  limit?: number;
 }
 
 /** The commands against a keygate built by the composition root, acting as the operator. */
@@ -95,6 +106,21 @@ export class LocalCommands implements OperatorCommands {
   async importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress) {
     const result = await this.keygate.providers.importServiceAccounts(await this.operator(), provider, csv, confirm, { onProgress });
     return { confirmed: result.confirmed, total: result.total, valid: result.valid, errors: result.errors, created: result.created.length };
+  }
+
+  async verifyAudit() {
+    return this.keygate.core.audit.chain.verify();
+  }
+
+  async exportAudit(range: AuditExportRange) {
+    const instant = (value: string | null | undefined, field: string) => {
+      if (value == null) return null;
+      const date = new Date(value);
+      if (Number.isNaN(date.getTime())) throw badInput(`--${field} is an ISO 8601 instant, e.g. 2026-01-31T00:00:00Z.`, { field });
+      return date;
+    };
+    const limit = range.limit ?? 1000;
+    return this.keygate.core.audit.chain.readSealed(range.after ?? null, limit, { since: instant(range.since, 'since'), until: instant(range.until, 'until') });
   }
 
   async staleTokens(days: number): Promise<StaleReport> {

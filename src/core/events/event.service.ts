@@ -5,9 +5,9 @@ import { comparePositions, decodePosition, encodePosition, headPosition, LOG_STA
 import { badInput } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 
-export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'EXPIRING' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED';
-export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN';
-export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED'];
+export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'EXPIRING' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED' | 'WEBHOOK_FAILING';
+export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN' | 'WEBHOOK';
+export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED', 'WEBHOOK_FAILING'];
 
 export interface TokenEvent {
   cursor: string;
@@ -176,12 +176,18 @@ export class EventService {
     );
     // Delivered by PostgreSQL only if this transaction commits.
     if (!this.db.embedded) await tx.manager.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, '']);
-    tx.afterCommit(() => {
-      this.observer.appended?.(events);
-      // Before the caller's response goes out: this instance's caches forget at once.
-      this.emitter.emit('committed', events);
-      this.wake();
-    });
+    tx.afterCommit(() => this.announce(events));
+  }
+
+  /**
+   * Rows this instance wrote have committed (by `append`'s transaction or a group commit): before
+   * the caller's response goes out, this instance's caches forget at once and the tailer reads.
+   */
+  announce(events: readonly NewTokenEvent[]): void {
+    if (events.length === 0) return;
+    this.observer.appended?.(events);
+    this.emitter.emit('committed', events);
+    this.wake();
   }
 
   /**

@@ -64,6 +64,8 @@ export interface PrincipalQuery {
   sort?: { field: 'createdAt' | 'name' | 'clientId'; direction: 'ASC' | 'DESC' };
   first?: number | null;
   after?: string | null;
+  /** False: `totalCount` is not counted (reads 0). */
+  countTotal?: boolean;
   offset?: number;
   limit?: number;
 }
