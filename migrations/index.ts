@@ -12,6 +12,7 @@ import { PreviousClientSecret1732300022001 } from './1732300022001-previous-clie
 import { ExpiryNotice1732300022002 } from './1732300022002-expiry-notice';
 import { AuditChain1732300023000 } from './1732300023000-audit-chain';
 import { Webhooks1732300024000 } from './1732300024000-webhooks';
+import { WebhookAuditCursor1732300024001 } from './1732300024001-webhook-audit-cursor';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   ExpiryNotice1732300022002,
   AuditChain1732300023000,
   Webhooks1732300024000,
+  WebhookAuditCursor1732300024001,
 ];
