@@ -4,6 +4,7 @@ import { list } from './parts/list';
 import { revocation } from './parts/revocation';
 import { statements } from './parts/statements';
 import { validate } from './parts/validate';
+import { webhooks } from './parts/webhooks';
 import { serverUrl } from './support/processes';
 
 /**
@@ -18,6 +19,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   revocation: { run: revocation, byDefault: true },
   list: { run: list, byDefault: true },
   statements: { run: statements, byDefault: false },
+  webhooks: { run: webhooks, byDefault: false },
 };
 
 (async () => {
