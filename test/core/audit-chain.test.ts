@@ -116,7 +116,10 @@ test('verify names the first row changed, re-hashed, or removed (in the middle o
   expect(moved.problem).toMatchObject({ id: second.id, reason: 'changed' });
   expect(moved.problem!.message).toContain(`audit row ${second.id} `);
 
-  await tamper(`UPDATE audit_event SET at = at - interval '1 second' WHERE id = $1`, [second.id]);
+  await tamper(`UPDATE audit_event SET at = at - interval '1 second' + interval '1 microsecond' WHERE id = $1`, [second.id]);
+  expect((await audit.chain.verify()).problem).toMatchObject({ id: second.id, reason: 'changed' });
+  await tamper(`UPDATE audit_event SET at = at - interval '1 microsecond' WHERE id = $1`, [second.id]);
+  expect((await audit.chain.verify()).intact).toBe(true);
   await tamper(`DELETE FROM audit_event WHERE id = $1`, [third.id]);
   const removed = await audit.chain.verify();
   expect(removed).toMatchObject({ intact: false, problem: { id: third.id, reason: 'removed' } });
