@@ -88,6 +88,8 @@ test('concurrent writers take no lock; the sealer chains every committed row onc
     expect(record.prevId).toBe(i === 0 ? null : records[i - 1].id);
   });
   expect(await audit.chain.seal()).toBe(0);
+  expect(await audit.chain.readSealed(null, 10, { providers: ['talend'] })).toEqual([]);
+  expect(await audit.chain.readSealed(records[2].seq, 2, { providers: ['keygate'] })).toEqual(records.slice(3, 5));
   const verified = await audit.chain.verify();
   expect(verified).toMatchObject({ intact: true, rows: 45, unsealed: 0, problem: null, head: { seq: '45', id: records[44].id, hash: records[44].hash } });
 });

@@ -65,6 +65,8 @@ export interface AuditVerification {
 export interface AuditRange {
   since?: Date | null;
   until?: Date | null;
+  /** Only these providers' rows (`AuditService.readableProviders`); 'all' or unset: every row. */
+  providers?: 'all' | readonly string[];
 }
 
 /** RFC 8785 for JSON values: keys sorted by UTF-16 code units, ECMAScript number and string forms. */
@@ -205,8 +207,9 @@ export class AuditChain {
     const rows = (await this.db.manager.query(
       `SELECT ${COLUMNS} FROM audit_event
         WHERE seq > $1 AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+          AND ($5::varchar[] IS NULL OR provider = ANY($5::varchar[]))
         ORDER BY audit_event.seq LIMIT $2`,
-      [after, Math.max(1, Math.min(limit, BATCH)), range.since ?? null, range.until ?? null],
+      [after, Math.max(1, Math.min(limit, BATCH)), range.since ?? null, range.until ?? null, range.providers && range.providers !== 'all' ? [...range.providers] : null],
     )) as AuditRow[];
     return rows.map(sealedRecord);
   }
