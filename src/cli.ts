@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { packageVersion } from './package';
 import type { OperatorCommands } from './server/operator-commands';
 
 /**
@@ -9,7 +8,7 @@ import type { OperatorCommands } from './server/operator-commands';
  * usage errors are instant and change nothing. Exit codes: 0 done, 1 the command failed (or an
  * import found problems), 2 usage or configuration errors.
  */
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 class ExitCode extends Error {
   constructor(readonly code: number) {
@@ -181,6 +180,11 @@ async function exportAudit(options: { since?: string; until?: string; json?: boo
   });
 }
 
+function wholeDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650) throw new InvalidArgumentError('a whole number of days from 0 to 3650');
+  return Number(value);
+}
+
 export function buildProgram(): Command {
   const program = new Command('keygate')
     .description('A self-hosted GraphQL gateway for machine identities.')
@@ -269,6 +273,18 @@ export function buildProgram(): Command {
     .addOption(new Option('--ndjson', 'JSON lines (the default)').conflicts('json'))
     .addOption(new Option('--json', 'one JSON array instead of JSON lines'))
     .action(exportAudit);
+  const report = program.command('report').description('reports over every token, as the operator sees them');
+  report
+    .command('stale')
+    .description('active tokens nobody used for N days (never-used ones created before then too), newest first: candidates to revoke')
+    .requiredOption('--days <n>', 'unused for at least this many days (0 to 3650)', wholeDays)
+    .addOption(jsonOption())
+    .action(async (options: { days: number; json?: boolean }) => {
+      const stale = await withCommands((c) => c.staleTokens(options.days));
+      if (options.json) return json(stale);
+      const rows = stale.tokens.map((t) => [t.id, t.type, t.provider, t.serviceAccountName ?? t.serviceAccountId, t.name ?? '', t.createdAt, t.lastUsedAt ?? 'never', t.expiresAt ?? 'never'].join('\t'));
+      out(['id\ttype\tprovider\towner\tname\tcreated\tlast used\texpires', ...rows, `${stale.tokens.length} active token(s) unused since ${stale.unusedSince}.`].join('\n'));
+    });
   // `--version` everywhere, as `--help` is.
   const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
   for (const command of everyCommand(program).slice(1)) command.version(VERSION, '-v, --version', 'print the version');
@@ -280,6 +296,18 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return 2;
+  }
+  // `keygate help operator-token create` is `keygate operator-token create --help` (commander's help takes one name).
+  if (argv[0] === 'help' && argv.length > 2) {
+    const names = argv.slice(1);
+    let command: Command | undefined = program;
+    for (const name of names) command = command?.commands.find((sub) => sub.name() === name);
+    if (!command) {
+      process.stderr.write(`error: unknown command '${names.join(' ')}'\n`);
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    argv = [...names, '--help'];
   }
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -8,6 +8,7 @@ import { PrincipalEntity } from './principal.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { TokenEventEntity } from './token-event.entity';
 import { ResourceEntity, ResourceGrantEntity } from './resource.entity';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 export * from './access-token.entity';
 export * from './audit-event.entity';
@@ -19,6 +20,7 @@ export * from './principal.entity';
 export * from './signing-key.entity';
 export * from './token-event.entity';
 export * from './resource.entity';
+export * from './webhook.entity';
 
 export const entities = [
   PrincipalEntity,
@@ -34,5 +36,7 @@ export const entities = [
   SigningKeyEntity,
   ResourceEntity,
   ResourceGrantEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];
 export * from './commit-order.column';

@@ -151,5 +151,5 @@ test('the enums: serviceAccounts(kind: PrincipalKind) and tokenEvents(kinds: [To
   expect(bad.status).toBe(200); // GraphQL over HTTP: a request error on application/json is 200
   expect(bad.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   const schema = expectOk(await graphql(t.url, '{ __type(name: "TokenEventKind") { enumValues { name } } }', {}, OPERATOR_TOKEN));
-  expect(schema.__type.enumValues.map((v: { name: string }) => v.name)).toEqual(['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED']);
+  expect(schema.__type.enumValues.map((v: { name: string }) => v.name)).toEqual(['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED', 'WEBHOOK_FAILING']);
 });
