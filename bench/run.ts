@@ -5,6 +5,7 @@ import { list } from './parts/list';
 import { revocation } from './parts/revocation';
 import { statements } from './parts/statements';
 import { validate } from './parts/validate';
+import { webhooks } from './parts/webhooks';
 import { serverUrl } from './support/processes';
 
 /**
@@ -20,6 +21,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   list: { run: list, byDefault: true },
   statements: { run: statements, byDefault: false },
   audit: { run: auditChain, byDefault: false },
+  webhooks: { run: webhooks, byDefault: false },
 };
 
 (async () => {

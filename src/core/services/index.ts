@@ -105,7 +105,7 @@ export class CoreServices {
     this.credentials.onLookup = (result) => metrics.credentialLookup(result);
     observeEvents(this.events, clock, metrics);
     this.webhookOptions = options.webhooks ?? {};
-    this.webhooks = new WebhookService(db, clock, this.change, this.events, {
+    this.webhooks = new WebhookService(db, clock, this.change, this.events, this.audit, {
       allowPrivate: this.webhookOptions.allowPrivate ?? false,
       masterKey,
       onCreated: () => this.dispatcher?.kick(),
