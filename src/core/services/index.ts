@@ -95,7 +95,7 @@ export class CoreServices {
     this.masterKey = masterKey;
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
-    this.tokens.cacheSigned(this.events);
+    this.tokens.cacheRows(this.events);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
