@@ -1,3 +1,4 @@
+import { auditChain } from './parts/audit-chain';
 import { grants } from './parts/grants';
 import { introspection } from './parts/introspection';
 import { list } from './parts/list';
@@ -19,6 +20,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   revocation: { run: revocation, byDefault: true },
   list: { run: list, byDefault: true },
   statements: { run: statements, byDefault: false },
+  audit: { run: auditChain, byDefault: false },
   webhooks: { run: webhooks, byDefault: false },
 };
 

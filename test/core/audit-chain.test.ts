@@ -38,6 +38,12 @@ async function tamper(sql: string, parameters: unknown[] = []): Promise<void> {
   }
 }
 
+/** Back to an empty log and chain (the previous test left it broken on purpose). */
+async function emptyLog(): Promise<void> {
+  await tamper(`DELETE FROM audit_event`);
+  await tamper(`UPDATE audit_chain_head SET seq = 0, audit_id = NULL, txid = 0, hash = $1`, [GENESIS_HASH]);
+}
+
 test('concurrent writers take no lock; the sealer chains every committed row once, in commit order, without a gap', async () => {
   // Transactions that insert in one order and commit in another: the chain follows commit visibility, not insert order.
   const release: Array<() => void> = [];
@@ -82,6 +88,8 @@ test('concurrent writers take no lock; the sealer chains every committed row onc
     expect(record.prevId).toBe(i === 0 ? null : records[i - 1].id);
   });
   expect(await audit.chain.seal()).toBe(0);
+  expect(await audit.chain.readSealed(null, 10, { providers: ['talend'] })).toEqual([]);
+  expect(await audit.chain.readSealed(records[2].seq, 2, { providers: ['keygate'] })).toEqual(records.slice(3, 5));
   const verified = await audit.chain.verify();
   expect(verified).toMatchObject({ intact: true, rows: 45, unsealed: 0, problem: null, head: { seq: '45', id: records[44].id, hash: records[44].hash } });
 });
@@ -116,7 +124,10 @@ test('verify names the first row changed, re-hashed, or removed (in the middle o
   expect(moved.problem).toMatchObject({ id: second.id, reason: 'changed' });
   expect(moved.problem!.message).toContain(`audit row ${second.id} `);
 
-  await tamper(`UPDATE audit_event SET at = at - interval '1 second' WHERE id = $1`, [second.id]);
+  await tamper(`UPDATE audit_event SET at = at - interval '1 second' + interval '1 microsecond' WHERE id = $1`, [second.id]);
+  expect((await audit.chain.verify()).problem).toMatchObject({ id: second.id, reason: 'changed' });
+  await tamper(`UPDATE audit_event SET at = at - interval '1 microsecond' WHERE id = $1`, [second.id]);
+  expect((await audit.chain.verify()).intact).toBe(true);
   await tamper(`DELETE FROM audit_event WHERE id = $1`, [third.id]);
   const removed = await audit.chain.verify();
   expect(removed).toMatchObject({ intact: false, problem: { id: third.id, reason: 'removed' } });
@@ -131,9 +142,31 @@ test('verify names the first row changed, re-hashed, or removed (in the middle o
   expect((await audit.chain.verify()).problem).toMatchObject({ id: fifth.id, reason: 'removed' });
 });
 
+test('two instances sealing at once while writers write: one chain, each row once, no gap', async () => {
+  // A second instance: its own pool on PostgreSQL; on PGlite the one session, shared.
+  const other = onPostgres ? await Database.open({ url: target.url, dataDir: target.dataDir }) : db;
+  const otherAudit = new AuditService(other, systemClock);
+  await emptyLog();
+  try {
+    let writing = true;
+    const sealers = [audit, otherAudit].map(async (instance) => {
+      while (writing) await instance.chain.seal();
+    });
+    await Promise.all(Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; i < 15; i++) await (w % 2 ? other : db).transaction((tx) => (w % 2 ? otherAudit : audit).record(entry(`both.${w}.${i}`), tx.manager));
+    }));
+    writing = false;
+    await Promise.all(sealers);
+    const verified = await otherAudit.chain.verify();
+    expect(verified).toMatchObject({ intact: true, unsealed: 0, head: { seq: '120' } });
+    expect((await everyRecord()).map((r) => r.action).sort()).toEqual(Array.from({ length: 8 }, (_, w) => Array.from({ length: 15 }, (_, i) => `both.${w}.${i}`)).flat().sort());
+  } finally {
+    if (other !== db) await other.close();
+  }
+});
+
 test('the background sealer seals a row soon after this instance wrote it', async () => {
-  await tamper(`DELETE FROM audit_event`);
-  await tamper(`UPDATE audit_chain_head SET seq = 0, audit_id = NULL, txid = 0, hash = $1`, [GENESIS_HASH]);
+  await emptyLog();
   audit.chain.start();
   try {
     await audit.record(entry('background'));

@@ -34,7 +34,7 @@ export interface AuditRecord {
   /** The row's place in the chain: 1, 2, … with no gap. Also a reader's cursor. */
   seq: string;
   id: string;
-  /** ISO 8601, milliseconds. */
+  /** RFC 3339 in UTC, microseconds: `2026-01-31T09:00:00.123000Z`. */
   at: string;
   provider: string | null;
   actor: string;
@@ -65,6 +65,8 @@ export interface AuditVerification {
 export interface AuditRange {
   since?: Date | null;
   until?: Date | null;
+  /** Only these providers' rows (`AuditService.readableProviders`); 'all' or unset: every row. */
+  providers?: 'all' | readonly string[];
 }
 
 /** RFC 8785 for JSON values: keys sorted by UTF-16 code units, ECMAScript number and string forms. */
@@ -85,8 +87,7 @@ export function auditRecordHash(record: Omit<AuditRecord, 'hash'> & { hash?: unk
 }
 
 /** A row as the driver returns it (chain columns as stored). */
-type AuditRow = Pick<AuditRecord, 'id' | 'provider' | 'actor' | 'action' | 'target' | 'outcome' | 'origin'> & {
-  at: Date | string;
+type AuditRow = Pick<AuditRecord, 'id' | 'at' | 'provider' | 'actor' | 'action' | 'target' | 'outcome' | 'origin'> & {
   detail: Record<string, unknown> | string;
   seq: string | null;
   prev_id: string | null;
@@ -101,13 +102,14 @@ interface Head {
   hash: string;
 }
 
-const COLUMNS = `id::text AS id, at, provider, actor, action, target, outcome, origin, detail, seq::text AS seq, prev_id::text AS prev_id, prev_hash, hash`;
+/** `at` as stored, to the microsecond, in UTC (RFC 3339), whatever the session's time zone. */
+const COLUMNS = `id::text AS id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at, provider, actor, action, target, outcome, origin, detail, seq::text AS seq, prev_id::text AS prev_id, prev_hash, hash`;
 
 function recordOf(row: AuditRow, chain: { seq: string; prevId: string | null; prevHash: string }): Omit<AuditRecord, 'hash'> {
   return {
     seq: chain.seq,
     id: String(row.id),
-    at: new Date(row.at).toISOString(),
+    at: row.at,
     provider: row.provider,
     actor: row.actor,
     action: row.action,
@@ -163,13 +165,17 @@ export class AuditChain {
     // the sealer holds no horizon back until its final UPDATE.
     await manager.query(`SELECT pg_advisory_xact_lock($1)`, [SEALER_LOCK]);
     const [head] = (await manager.query(`SELECT seq::text AS seq, audit_id::text AS audit_id, txid::text AS txid, hash FROM audit_chain_head WHERE id = 1`)) as Head[];
-    const { settled } = await readCommitted<AuditRow>(query, AUDIT_LOG, { txid: BigInt(head.txid), seq: BigInt(head.audit_id ?? 0) }, { limit: BATCH });
+    const { settled } = await readCommitted<{ id: string }>(query, AUDIT_LOG, { txid: BigInt(head.txid), seq: BigInt(head.audit_id ?? 0) }, { limit: BATCH });
     if (!settled.length) return 0;
+    // Hashed from the very columns `verify` reads.
+    const stored = (await manager.query(`SELECT ${COLUMNS} FROM audit_event WHERE id = ANY($1::bigint[])`, [settled.map((row) => String(row.id))])) as AuditRow[];
+    const byId = new Map(stored.map((row) => [row.id, row]));
     let seq = BigInt(head.seq);
     let prevId = head.audit_id;
     let prevHash = head.hash;
     const columns = { ids: [] as string[], seqs: [] as string[], prevIds: [] as (string | null)[], prevHashes: [] as string[], hashes: [] as string[] };
-    for (const row of settled) {
+    for (const { id } of settled) {
+      const row = byId.get(String(id))!;
       seq += 1n;
       const hash = auditRecordHash(recordOf(row, { seq: seq.toString(), prevId, prevHash }));
       columns.ids.push(String(row.id));
@@ -201,8 +207,9 @@ export class AuditChain {
     const rows = (await this.db.manager.query(
       `SELECT ${COLUMNS} FROM audit_event
         WHERE seq > $1 AND ($3::timestamptz IS NULL OR at >= $3) AND ($4::timestamptz IS NULL OR at < $4)
+          AND ($5::varchar[] IS NULL OR provider = ANY($5::varchar[]))
         ORDER BY audit_event.seq LIMIT $2`,
-      [after, Math.max(1, Math.min(limit, BATCH)), range.since ?? null, range.until ?? null],
+      [after, Math.max(1, Math.min(limit, BATCH)), range.since ?? null, range.until ?? null, range.providers && range.providers !== 'all' ? [...range.providers] : null],
     )) as AuditRow[];
     return rows.map(sealedRecord);
   }

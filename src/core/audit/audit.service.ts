@@ -87,6 +87,17 @@ export class AuditService {
   }
 
   /**
+   * Whose rows `actor` may read: every row for the operator, else the providers whose policy
+   * grants it `audit.view`. (Also what an audit webhook's creator may receive.)
+   */
+  async readableProviders(actor: Actor, providers: readonly ProviderDescriptor[]): Promise<'all' | string[]> {
+    if (actor.kind === 'operator') return 'all';
+    const readable: string[] = [];
+    for (const provider of providers) if (await isAllowed(actor, provider, Acts.viewAudit)) readable.push(provider.id);
+    return readable;
+  }
+
+  /**
    * The log, newest first, filtered. The operator reads every row; a principal reads its
    * provider's rows where that provider's policy grants `audit.view` (Talend: AUDIT_LOGS_VIEW).
    * Naming a provider the caller may not read is a refusal; otherwise such rows are left out.
@@ -103,9 +114,8 @@ export class AuditService {
       throw badInput(`Unknown outcome "${filter.outcome}". Known: ${AUDIT_OUTCOMES.join(', ')}.`, { field: 'outcome' });
     if (args.after != null && parseBigintId(args.after) === null) throw badInput('`after` is a cursor from a previous page.', { field: 'after' });
     const qb = this.db.manager.createQueryBuilder(AuditEventEntity, 'a');
-    if (actor.kind !== 'operator') {
-      const readable: string[] = [];
-      for (const provider of providers) if (await isAllowed(actor, provider, Acts.viewAudit)) readable.push(provider.id);
+    const readable = await this.readableProviders(actor, providers);
+    if (readable !== 'all') {
       if (filter.provider && !readable.includes(filter.provider)) {
         this.recordDenied(ctx, Acts.viewAudit, filter.provider, null);
         throw forbidden(`Not allowed: ${Acts.viewAudit} on ${filter.provider}.`);
