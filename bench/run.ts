@@ -1,4 +1,5 @@
 import { grants } from './parts/grants';
+import { graphqlLimits } from './parts/graphql-limits';
 import { introspection } from './parts/introspection';
 import { list } from './parts/list';
 import { revocation } from './parts/revocation';
@@ -18,6 +19,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   revocation: { run: revocation, byDefault: true },
   list: { run: list, byDefault: true },
   statements: { run: statements, byDefault: false },
+  'graphql-limits': { run: graphqlLimits, byDefault: true },
 };
 
 (async () => {

@@ -14,7 +14,7 @@ import type { ProviderRegistry } from '../plugins/registry';
 import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
-import { gatewayValidationRules } from '../schema/validation-rules';
+import { apolloLimits } from '../schema/validation-rules';
 import { ControlSocket, controlSocketPath } from './control-socket';
 import { formatError } from './errors';
 import { graphqlMetricsPlugin } from './graphql-metrics';
@@ -178,14 +178,16 @@ export class Gateway {
     wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
     metrics.observe({ subscriptions: openSubscriptions, db });
 
+    const limits = apolloLimits();
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
-      validationRules: gatewayValidationRules,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
       introspection: true,
       includeStacktraceInErrorResponses: false,
       csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
+      plugins: [...limits.plugins, graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
       // Shutdown is the gateway's: Apollo's own signal handler would re-raise SIGTERM and exit 1.
       stopOnTerminationSignals: false,
     });

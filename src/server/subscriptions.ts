@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Actor, CoreServices, TokenEvent } from '../core';
@@ -7,7 +7,7 @@ import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
 import { feedOf } from '../schema/events/event-stream';
 import { createLoaders } from '../schema/loaders';
-import { gatewayValidationRules } from '../schema/validation-rules';
+import { gatewayValidationRules, parseLimited } from '../schema/validation-rules';
 import { clientAddress, originOf } from './client-address';
 import { formatError } from './errors';
 import { bearerActor } from './route-kit';
@@ -134,7 +134,7 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
           return [new GraphQLError('The query is missing or too large.', { extensions: { code: 'BAD_REQUEST' } })];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parseLimited(payload.query);
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }
