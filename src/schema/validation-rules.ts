@@ -27,7 +27,7 @@ const armorConfig = (): GraphQLArmorConfig => ({
   // `maxTokens` (the counter armor's parser wraps) fails the parse itself, a GRAPHQL_PARSE_FAILED 400.
   maxTokens: { enabled: false },
   costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, flattenFragments: true },
-  // Suggestions are hidden from anonymous callers only (see production-posture.ts), which armor's switch cannot tell.
+  // Suggestions are hidden from anonymous callers only (src/server/graphql-posture.ts), which armor's switch cannot tell.
   blockFieldSuggestion: { enabled: false },
 });
 

@@ -10,6 +10,7 @@ import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules, parseLimited } from '../schema/validation-rules';
 import { clientAddress, originOf } from './client-address';
 import { formatError } from './errors';
+import { malformedText, malformedTextAt } from './well-formed';
 import { bearerActor } from './route-kit';
 import { EventFanOut, type FanOutTarget } from './event-fan-out';
 import type { Logger } from './logger';
@@ -132,6 +133,11 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         }
         if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_BYTES)
           return [new GraphQLError('The query is missing or too large.', { extensions: { code: 'BAD_REQUEST' } })];
+        const malformed = malformedTextAt(payload, 'payload');
+        if (malformed) {
+          const refusal = malformedText(malformed.replace(/^payload\./, ''));
+          return [new GraphQLError(refusal.message, { extensions: { code: refusal.code, ...refusal.details } })];
+        }
         let document: DocumentNode;
         try {
           document = parseLimited(payload.query);
