@@ -10,7 +10,7 @@ const swc = ['@swc/jest', {
 
 // ESM-only packages that the code requires (Node >= 20.19 loads them with require; Jest on Node 20
 // cannot), compiled to CommonJS for the test runtime only.
-const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'graphql-request'];
+const esmOnly = ['jose', 'openid-client', 'oauth4webapi', 'graphql-request', '@seriousme/openapi-schema-validator'];
 
 module.exports = {
   testEnvironment: 'node',

@@ -6,6 +6,11 @@ import { TokenKidIndex1732300006000 } from './1732300006000-token-kid-index';
 import { DropSigningKeyPublishUntil1732300011000 } from './1732300011000-drop-signing-key-publish-until';
 import { EventCommitOrder1732300012000 } from './1732300012000-event-commit-order';
 import { ListIndexes1732300012001 } from './1732300012001-list-indexes';
+import { AuthFailure1732300021000 } from './1732300021000-auth-failure';
+import { ExpiryWarnings1732300022000 } from './1732300022000-expiry-warnings';
+import { PreviousClientSecret1732300022001 } from './1732300022001-previous-client-secret';
+import { AuditChain1732300023000 } from './1732300023000-audit-chain';
+import { Webhooks1732300024000 } from './1732300024000-webhooks';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
 export const migrations = [
@@ -17,4 +22,9 @@ export const migrations = [
   DropSigningKeyPublishUntil1732300011000,
   EventCommitOrder1732300012000,
   ListIndexes1732300012001,
+  AuthFailure1732300021000,
+  ExpiryWarnings1732300022000,
+  PreviousClientSecret1732300022001,
+  AuditChain1732300023000,
+  Webhooks1732300024000,
 ];

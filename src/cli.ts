@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { packageVersion } from './package';
 import type { OperatorCommands } from './server/operator-commands';
 
 /**
@@ -9,7 +8,7 @@ import type { OperatorCommands } from './server/operator-commands';
  * usage errors are instant and change nothing. Exit codes: 0 done, 1 the command failed (or an
  * import found problems), 2 usage or configuration errors.
  */
-const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+const VERSION = packageVersion();
 
 class ExitCode extends Error {
   constructor(readonly code: number) {
@@ -143,6 +142,49 @@ async function runImport(provider: string, file: string, options: { confirm?: bo
   if (result.errors.length) throw new ExitCode(1);
 }
 
+/** An ISO 8601 instant for --since / --until (a bad one is a usage error, exit 2). */
+function instant(value: string): string {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected an ISO 8601 instant, e.g. 2026-01-31T00:00:00Z');
+  return date.toISOString();
+}
+
+async function verifyAudit(options: { json?: boolean }): Promise<void> {
+  const verification = await withCommands((c) => c.verifyAudit());
+  if (options.json) json(verification);
+  else if (verification.problem) out(`Audit chain broken after ${verification.rows} intact row(s): ${verification.problem.message}.`);
+  else {
+    const pending = verification.unsealed ? ` ${verification.unsealed} newer row(s) are not sealed yet.` : '';
+    out(`Audit chain intact: ${verification.rows} row(s), head seq ${verification.head.seq} (row ${verification.head.id ?? 'none'}), hash ${verification.head.hash}.${pending}`);
+  }
+  if (!verification.intact) throw new ExitCode(1);
+}
+
+/** Pages through the sealed log in chain order, so an export of any size runs in bounded memory. */
+async function exportAudit(options: { since?: string; until?: string; json?: boolean }): Promise<void> {
+  await withCommands(async (c) => {
+    let after: string | null = null;
+    let first = true;
+    if (options.json) process.stdout.write('[');
+    for (;;) {
+      const records = await c.exportAudit({ since: options.since ?? null, until: options.until ?? null, after, limit: 1000 });
+      for (const record of records) {
+        const line = JSON.stringify(record);
+        process.stdout.write(options.json ? (first ? '' : ',\n') + line : line + '\n');
+        first = false;
+      }
+      if (records.length < 1000) break;
+      after = records[records.length - 1].seq;
+    }
+    if (options.json) process.stdout.write(']\n');
+  });
+}
+
+function wholeDays(value: string): number {
+  if (!/^\d{1,4}$/.test(value) || Number(value) > 3650) throw new InvalidArgumentError('a whole number of days from 0 to 3650');
+  return Number(value);
+}
+
 export function buildProgram(): Command {
   const program = new Command('keygate')
     .description('A self-hosted GraphQL gateway for machine identities.')
@@ -217,6 +259,32 @@ export function buildProgram(): Command {
       if (options.json) json(result);
       else out(`Revoked ${result.revokedIds.join(', ')}.`);
     });
+  const audit = program.command('audit').description('verify and export the hash-chained audit log');
+  audit
+    .command('verify')
+    .description('check the audit hash chain; exit 1 naming the first row that was changed or removed')
+    .addOption(jsonOption())
+    .action(verifyAudit);
+  audit
+    .command('export')
+    .description('write the sealed audit log as JSON lines (one record per line, in chain order) to stdout')
+    .addOption(new Option('--since <instant>', 'rows at or after this ISO 8601 instant').argParser(instant))
+    .addOption(new Option('--until <instant>', 'rows before this ISO 8601 instant').argParser(instant))
+    .addOption(new Option('--ndjson', 'JSON lines (the default)').conflicts('json'))
+    .addOption(new Option('--json', 'one JSON array instead of JSON lines'))
+    .action(exportAudit);
+  const report = program.command('report').description('reports over every token, as the operator sees them');
+  report
+    .command('stale')
+    .description('active tokens nobody used for N days (never-used ones created before then too), newest first: candidates to revoke')
+    .requiredOption('--days <n>', 'unused for at least this many days (0 to 3650)', wholeDays)
+    .addOption(jsonOption())
+    .action(async (options: { days: number; json?: boolean }) => {
+      const stale = await withCommands((c) => c.staleTokens(options.days));
+      if (options.json) return json(stale);
+      const rows = stale.tokens.map((t) => [t.id, t.type, t.provider, t.serviceAccountName ?? t.serviceAccountId, t.name ?? '', t.createdAt, t.lastUsedAt ?? 'never', t.expiresAt ?? 'never'].join('\t'));
+      out(['id\ttype\tprovider\towner\tname\tcreated\tlast used\texpires', ...rows, `${stale.tokens.length} active token(s) unused since ${stale.unusedSince}.`].join('\n'));
+    });
   // `--version` everywhere, as `--help` is.
   const everyCommand = (command: Command): Command[] => [command, ...command.commands.flatMap(everyCommand)];
   for (const command of everyCommand(program).slice(1)) command.version(VERSION, '-v, --version', 'print the version');
@@ -228,6 +296,18 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 0) {
     program.outputHelp({ error: true });
     return 2;
+  }
+  // `keygate help operator-token create` is `keygate operator-token create --help` (commander's help takes one name).
+  if (argv[0] === 'help' && argv.length > 2) {
+    const names = argv.slice(1);
+    let command: Command | undefined = program;
+    for (const name of names) command = command?.commands.find((sub) => sub.name() === name);
+    if (!command) {
+      process.stderr.write(`error: unknown command '${names.join(' ')}'\n`);
+      program.outputHelp({ error: true });
+      return 2;
+    }
+    argv = [...names, '--help'];
   }
   try {
     await program.parseAsync(argv, { from: 'user' });

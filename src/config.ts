@@ -38,6 +38,10 @@ export interface GatewayConfig {
   expiryWarnings: number[];
   /** Webhook destinations on private and loopback addresses are refused unless this is true. */
   webhookAllowPrivate: boolean;
+  /** Webhook requests in flight at once per instance (`KEYGATE_WEBHOOK_CONCURRENCY`). */
+  webhookConcurrency: number;
+  /** Webhook retry schedule in milliseconds; not an environment variable (tests shorten it). */
+  webhookRetry?: { firstMs: number; maxMs: number; windowMs: number };
   /** OTLP endpoint (`OTEL_EXPORTER_OTLP_ENDPOINT`): tracing is on only when set. */
   otlpEndpoint?: string;
 }
@@ -109,7 +113,7 @@ const proxyEntry = z.string().refine((entry) => {
 const duration = z.string().transform((text, ctx) => {
   const match = /^(\d+)([smhdw])$/.exec(text.trim());
   const seconds = match ? Number(match[1]) * DURATION_UNITS[match[2]] : NaN;
-  if (!(seconds >= 60 && seconds <= 366 * 86400)) {
+  if (!(seconds >= 1 && seconds <= 366 * 86400)) {
     ctx.addIssue({ code: 'custom', message: 'bad duration' });
     return z.NEVER;
   }
@@ -178,7 +182,7 @@ export const VARIABLES = {
   ),
   expiryWarnings: variable(
     'KEYGATE_EXPIRY_WARNINGS',
-    'comma-separated durations from 1m to 366d such as 7d,1d,12h (units s, m, h, d, w), or "off"',
+    'comma-separated durations from 1s to 366d such as 7d,1d,12h (units s, m, h, d, w), or "off"',
     z.string().transform((text, ctx) => {
       if (text.trim() === 'off') return [];
       const parsed = z.array(duration).safeParse(text.split(','));
@@ -194,6 +198,7 @@ export const VARIABLES = {
     'true or false',
     z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
   ),
+  webhookConcurrency: variable('KEYGATE_WEBHOOK_CONCURRENCY', 'a whole number from 1 to 1000', whole(1, 1000)),
   otlpEndpoint: variable('OTEL_EXPORTER_OTLP_ENDPOINT', 'an absolute http:// or https:// URL of an OTLP collector', httpUrl.transform((u) => u.toString())),
 } satisfies Record<string, Variable<unknown>>;
 
@@ -244,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, providers: read
     shutdownGraceSeconds: parsed.shutdownGraceSeconds ?? 10,
     expiryWarnings: parsed.expiryWarnings ?? [7 * 86400, 86400],
     webhookAllowPrivate: parsed.webhookAllowPrivate ?? false,
+    webhookConcurrency: parsed.webhookConcurrency ?? 8,
     otlpEndpoint: parsed.otlpEndpoint,
   };
 }

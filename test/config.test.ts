@@ -40,6 +40,7 @@ describe('loadConfig', () => {
       shutdownGraceSeconds: 10,
       expiryWarnings: [7 * 86400, 86400],
       webhookAllowPrivate: false,
+      webhookConcurrency: 8,
       otlpEndpoint: undefined,
     });
   });
@@ -51,6 +52,7 @@ describe('loadConfig', () => {
       KEYGATE_TRUST_PROXY: 'loopback, 10.0.0.0/8,::1,fd00::/8',
       KEYGATE_EXPIRY_WARNINGS: '1d,7d,12h,1d',
       KEYGATE_WEBHOOK_ALLOW_PRIVATE: 'true',
+      KEYGATE_WEBHOOK_CONCURRENCY: '32',
       KEYGATE_SHUTDOWN_GRACE_SECONDS: '2.5',
       KEYGATE_MANAGEMENT_PORT: '9464',
       KEYGATE_LIFESPANS: '{"alation":{"refresh":86400,"access":null},"atlan":{"bearer":600}}',
@@ -63,6 +65,7 @@ describe('loadConfig', () => {
       trustProxy: ['loopback', '10.0.0.0/8', '::1', 'fd00::/8'],
       expiryWarnings: [604800, 86400, 43200],
       webhookAllowPrivate: true,
+      webhookConcurrency: 32,
       shutdownGraceSeconds: 2.5,
       managementPort: 9464,
       lifespans: { alation: { refresh: 86400, access: null }, atlan: { bearer: 600 } },
@@ -116,6 +119,7 @@ const BAD: [string, string, Record<string, string>?][] = [
   ['KEYGATE_EXPIRY_WARNINGS', '7x'],
   ['KEYGATE_EXPIRY_WARNINGS', '0d'],
   ['KEYGATE_WEBHOOK_ALLOW_PRIVATE', 'maybe'],
+  ['KEYGATE_WEBHOOK_CONCURRENCY', '0'],
   ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318'],
 ];
 

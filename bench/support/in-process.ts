@@ -25,6 +25,7 @@ export async function startInProcess(options: { countStatements?: boolean; datab
       shutdownGraceSeconds: 10,
       expiryWarnings: [],
       webhookAllowPrivate: false,
+      webhookConcurrency: 8,
     },
     providers: [createExampleProvider],
     clock: new ManualClock(),

@@ -16,3 +16,4 @@ export * from './services';
 export * from './signing';
 export * from './change';
 export * from './resources';
+export * from './webhooks';

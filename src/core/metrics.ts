@@ -13,6 +13,8 @@ export interface CoreMetrics {
   credentialLookup(result: 'hit' | 'miss'): void;
   /** An authentication failed (counted once per request by the implementation). */
   authFailure(): void;
+  /** One webhook delivery attempt ended: the receiver answered 2xx (`delivered`) or not (`failed`). */
+  webhookAttempt(outcome: 'delivered' | 'failed'): void;
 }
 
 export const noMetrics: CoreMetrics = {
@@ -21,4 +23,5 @@ export const noMetrics: CoreMetrics = {
   eventDelivered() {},
   credentialLookup() {},
   authFailure() {},
+  webhookAttempt() {},
 };

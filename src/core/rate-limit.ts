@@ -1,68 +1,99 @@
-import type { Clock } from './clock';
+import { createHash } from 'node:crypto';
+import type { Pool } from 'pg';
+import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { GatewayError } from './errors';
 
+/** Who a failed attempt was aimed at: always the caller's address, and what it named when it named something. */
+export interface AttemptKeys {
+  address: string;
+  /** A user name, client id or token owner the attempt named (`alation-user:jane`). */
+  target?: string;
+  /**
+   * Refuse before checking while the target is over its limit. Only for guessable secrets
+   * (passwords): a 256-bit token is never worth locking its owner out for.
+   */
+  lockTarget?: boolean;
+}
+
+export interface FailureLimiterOptions {
+  /** Failures allowed per key and window; 0 turns limiting off. */
+  limit: number;
+  windowSeconds?: number;
+  /** A PostgreSQL pool: every instance on that database shares the counts (table `auth_failure`). Absent: this process's memory. */
+  pool?: Pool | null;
+  /** Told of every failure, limited or not (metrics). */
+  onFailure?: () => void;
+}
+
+const KEY_PREFIX = 'auth_failure';
+const isUnauthenticated = (error: unknown) => error instanceof GatewayError && error.code === 'UNAUTHENTICATED';
+
 /**
- * Counts failures per key (an address, a user name) in fixed one-minute windows. Past the limit,
- * the key is refused until its window ends, so guessing credentials costs a minute per `limit`
- * tries. Per instance: a determined attacker spread over instances gets `limit × instances`.
+ * Counts failed secret checks per client address and per target on rate-limiter-flexible. The
+ * credential is always checked first and only failures count or get refused, so a valid
+ * credential is never turned away because someone else failed from the same address. Past the
+ * limit a failure becomes RATE_LIMITED with the seconds until its window ends.
  */
 export class FailureLimiter {
-  private readonly windows = new Map<string, { start: number; failures: number }>();
+  private readonly counter: RateLimiterAbstract | null;
 
-  constructor(
-    private readonly clock: Clock,
-    /** Failures allowed per key and minute; 0 turns limiting off. */
-    readonly limit: number,
-    private readonly windowMs = 60_000,
-    /** Told of every failure, limited or not (metrics). */
-    private readonly onFailure: () => void = () => undefined,
-  ) {}
-
-  /** Throws RATE_LIMITED while `key` is over its limit. */
-  check(key: string): void {
-    if (this.limit <= 0) return;
-    const entry = this.current(key);
-    if (entry && entry.failures >= this.limit) {
-      const seconds = Math.ceil((entry.start + this.windowMs - this.clock.now().getTime()) / 1000);
-      throw new GatewayError('RATE_LIMITED', `Too many failed attempts; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+  constructor(options: FailureLimiterOptions) {
+    this.limit = options.limit;
+    this.onFailure = options.onFailure ?? (() => undefined);
+    if (options.limit <= 0) {
+      this.counter = null;
+      return;
     }
+    const common = { points: options.limit, duration: options.windowSeconds ?? 60, keyPrefix: KEY_PREFIX };
+    const memory = new RateLimiterMemory(common);
+    this.counter = options.pool
+      ? // The migration made the table; while the database is unreachable, this process counts alone.
+        new RateLimiterPostgres({ ...common, storeClient: options.pool, storeType: 'pool', tableName: KEY_PREFIX, tableCreated: true, insuranceLimiter: memory })
+      : memory;
   }
 
+  readonly limit: number;
+  private readonly onFailure: () => void;
+
   /**
-   * One authentication attempt: refused while any key is over its limit; an UNAUTHENTICATED
-   * failure counts against every key. Every place that checks a secret goes through here.
+   * One secret check: `work` runs, and a failure (UNAUTHENTICATED unless `isFailure` says
+   * otherwise) counts against the address and the target, past the limit as RATE_LIMITED.
    */
-  async attempt<T>(keys: readonly string[], work: () => Promise<T>): Promise<T> {
-    for (const key of keys) this.check(key);
+  async attempt<T>(keys: AttemptKeys, work: () => Promise<T>, isFailure: (error: unknown) => boolean = isUnauthenticated): Promise<T> {
+    if (keys.lockTarget && keys.target) await this.refuseWhileOver(keys.target);
     try {
       return await work();
     } catch (error) {
-      if (error instanceof GatewayError && error.code === 'UNAUTHENTICATED') for (const key of keys) this.fail(key);
+      if (isFailure(error)) await this.fail(keys);
       throw error;
     }
   }
 
-  fail(key: string): void {
+  /** Counts one failure against every key; throws RATE_LIMITED when any is past the limit. */
+  async fail(keys: AttemptKeys): Promise<void> {
     this.onFailure();
-    if (this.limit <= 0) return;
-    const now = this.clock.now().getTime();
-    const entry = this.current(key) ?? { start: now, failures: 0 };
-    entry.failures++;
-    this.windows.set(key, entry);
-    if (this.windows.size > 100_000) this.prune(now);
+    if (!this.counter) return;
+    const results = await Promise.allSettled(keyNames(keys).map((key) => this.counter!.consume(key)));
+    const over = results.flatMap((r) => (r.status === 'rejected' && r.reason instanceof RateLimiterRes ? [r.reason.msBeforeNext] : []));
+    if (over.length) throw rateLimited(Math.max(...over));
   }
 
-  private current(key: string) {
-    const entry = this.windows.get(key);
-    if (!entry) return undefined;
-    if (this.clock.now().getTime() - entry.start >= this.windowMs) {
-      this.windows.delete(key);
-      return undefined;
-    }
-    return entry;
+  private async refuseWhileOver(target: string): Promise<void> {
+    const state = await this.counter?.get(targetKey(target)).catch(() => null);
+    if (state && state.consumedPoints >= this.limit) throw rateLimited(state.msBeforeNext);
   }
+}
 
-  private prune(now: number): void {
-    for (const [key, entry] of this.windows) if (now - entry.start >= this.windowMs) this.windows.delete(key);
-  }
+function rateLimited(msBeforeNext: number): GatewayError {
+  const seconds = Math.max(1, Math.ceil(msBeforeNext / 1000));
+  return new GatewayError('RATE_LIMITED', `Too many failed attempts; try again in ${seconds} s.`, { retryAfterSeconds: seconds });
+}
+
+function keyNames(keys: AttemptKeys): string[] {
+  return keys.target ? [`address:${keys.address}`, targetKey(keys.target)] : [`address:${keys.address}`];
+}
+
+/** Targets are caller-chosen text: long ones are hashed so every key fits the store's varchar(255). */
+function targetKey(target: string): string {
+  return target.length <= 200 ? `target:${target}` : `target:sha256:${createHash('sha256').update(target).digest('hex')}`;
 }

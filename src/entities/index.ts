@@ -1,5 +1,5 @@
 import { AccessTokenEntity } from './access-token.entity';
-import { AuditEventEntity } from './audit-event.entity';
+import { AuditChainHeadEntity, AuditEventEntity } from './audit-event.entity';
 import { PrincipalPermissionEntity, PrincipalPersonaEntity } from './grants.entity';
 import { PermissionEntity } from './permission.entity';
 import { PersonaEntity } from './persona.entity';
@@ -8,6 +8,7 @@ import { PrincipalEntity } from './principal.entity';
 import { SigningKeyEntity } from './signing-key.entity';
 import { TokenEventEntity } from './token-event.entity';
 import { ResourceEntity, ResourceGrantEntity } from './resource.entity';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity';
 
 export * from './access-token.entity';
 export * from './audit-event.entity';
@@ -19,6 +20,7 @@ export * from './principal.entity';
 export * from './signing-key.entity';
 export * from './token-event.entity';
 export * from './resource.entity';
+export * from './webhook.entity';
 
 export const entities = [
   PrincipalEntity,
@@ -29,9 +31,12 @@ export const entities = [
   PrincipalPermissionEntity,
   PrincipalPersonaEntity,
   AuditEventEntity,
+  AuditChainHeadEntity,
   TokenEventEntity,
   SigningKeyEntity,
   ResourceEntity,
   ResourceGrantEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];
 export * from './commit-order.column';

@@ -55,6 +55,13 @@ export class PrincipalEntity {
   @Column({ name: 'secret_hash', type: 'varchar', length: 64, nullable: true })
   secretHash: string | null;
 
+  /** An OAuth client's secret before the last regeneration, still accepted until `previousSecretExpiresAt`. */
+  @Column({ name: 'previous_secret_hash', type: 'varchar', length: 64, nullable: true })
+  previousSecretHash: string | null;
+
+  @Column({ name: 'previous_secret_expires_at', type: 'timestamptz', nullable: true })
+  previousSecretExpiresAt: Date | null;
+
   @Column({ type: 'jsonb', default: () => "'{}'" })
   attributes: Record<string, unknown>;
 

@@ -32,4 +32,8 @@ export abstract class TokenColumns {
   /** When its EXPIRED event was written (each expiry is announced once, by one instance). */
   @Column({ name: 'expiry_announced_at', type: 'timestamptz', nullable: true })
   expiryAnnouncedAt: Date | null;
+
+  /** The smallest warning horizon (seconds) whose EXPIRING event was written; null before the first. */
+  @Column({ name: 'expiry_warned_horizon', type: 'integer', nullable: true })
+  expiryWarnedHorizon: number | null;
 }

@@ -21,7 +21,7 @@ export class TokenEventEntity {
   @Column({ type: 'varchar', length: 32 })
   provider: string;
 
-  /** CREATED | REVOKED | EXPIRED | DELETED | PERSONAS_CHANGED | PERMISSIONS_CHANGED */
+  /** CREATED | REVOKED | EXPIRED | EXPIRING | DELETED | PERSONAS_CHANGED | PERMISSIONS_CHANGED | SECRET_CHANGED */
   @Column({ type: 'varchar', length: 32 })
   kind: string;
 
@@ -40,4 +40,8 @@ export class TokenEventEntity {
 
   @Column({ type: 'timestamptz' })
   at: Date;
+
+  /** EXPIRING only: the warning horizon, in seconds before the expiry, that this event announces. */
+  @Column({ name: 'horizon_seconds', type: 'integer', nullable: true })
+  horizonSeconds: number | null;
 }

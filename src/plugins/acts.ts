@@ -3,6 +3,9 @@ import type { AccessTokenEntity, PermissionEntity, PersonaEntity, PersonaPolicy,
 import type { AccessTokenInput, ImportOptions, ImportResult, IssuedOAuthClient, OAuthClientInput, RefreshTokenInput, ServiceAccountInput } from './provider';
 
 /** What a face knows the target must be; anything else is NOT_FOUND (after authorization). */
+/** The longest an old OAuth client secret keeps working after a regeneration. */
+export const MAX_SECRET_OVERLAP_SECONDS = 24 * 3600;
+
 export interface Expect {
   /** The principal's (or token's) kind, or one of several. */
   kind?: string | readonly string[];
@@ -26,6 +29,8 @@ export interface ListQuery {
   kinds?: readonly string[];
   first?: number | null;
   after?: string | null;
+  /** False when nobody reads `totalCount` (a connection query that does not select it): it is not counted and reads 0. */
+  countTotal?: boolean;
   /** Vendor lists: exact or case-insensitive matches, a sort, offset paging. */
   filter?: Record<string, { op: 'eq' | 'ilike'; value: string }>;
   sort?: { field: 'createdAt' | 'name' | 'clientId'; direction: 'ASC' | 'DESC' };
@@ -75,7 +80,8 @@ export interface ActRegistry {
   createPersona(ctx: RequestContext, provider: string | null | undefined, input: { name: string; qualifiedName?: string | null; policies?: PersonaPolicy[] | null }): Promise<PersonaEntity>;
 
   createOAuthClient(ctx: RequestContext, input: OAuthClientInput): Promise<IssuedOAuthClient>;
-  regenerateOAuthClientSecret(ctx: RequestContext, clientId: string): Promise<IssuedOAuthClient>;
+  /** A new client secret; the old one keeps working for `overlapSeconds` (0 to 86400; 0: stops at once). */
+  regenerateOAuthClientSecret(ctx: RequestContext, clientId: string, overlapSeconds?: number): Promise<IssuedOAuthClient>;
   rotateSigningKey(ctx: RequestContext): Promise<{ kid: string; publishedKids: string[] }>;
 
   /** Whether the caller may read an account (`getServiceAccount`) or its tokens (`readTokens`): for fields, which leave out rather than refuse. */

@@ -10,7 +10,7 @@ import {
   type RequestContext,
 } from '../core';
 import type { PrincipalEntity, RefreshTokenEntity } from '../entities';
-import type { ActRegistry, Expect, ListQuery, PrincipalRef, TokenExpect, TokenList } from './acts';
+import { MAX_SECRET_OVERLAP_SECONDS, type ActRegistry, type Expect, type ListQuery, type PrincipalRef, type TokenExpect, type TokenList } from './acts';
 import { createAlationProvider } from './alation/alation.provider';
 import { createAtlanProvider } from './atlan/atlan.provider';
 import type { ProviderFactory, ProviderPlugin } from './provider';
@@ -253,11 +253,13 @@ export class ProviderRegistry implements ActRegistry {
     return plugin.createOAuthClient!(ctx, input);
   }
 
-  async regenerateOAuthClientSecret(ctx: RequestContext, clientId: string) {
+  async regenerateOAuthClientSecret(ctx: RequestContext, clientId: string, overlapSeconds = 0) {
+    if (!Number.isInteger(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > MAX_SECRET_OVERLAP_SECONDS)
+      throw badInput(`overlapSeconds must be a whole number of seconds from 0 to ${MAX_SECRET_OVERLAP_SECONDS} (24 hours).`, { field: 'overlapSeconds' });
     const { plugin, account } = await this.principalFor(ctx, 'regenerateOAuthClientSecret', { clientId }, { kind: 'oauth_client', label: 'OAuth client' });
     const issued = await this.core.change(ctx, { provider: plugin, action: Acts.regenerateOAuthClientSecret, target: account.id }, async (scope) => {
       const locked = await this.core.principals.lock(scope, account.id, 'OAuth client');
-      return this.core.principals.replaceSecret(scope, locked, SECRET_KINDS.clientSecret);
+      return this.core.principals.replaceSecret(scope, locked, SECRET_KINDS.clientSecret, overlapSeconds);
     });
     return { client: issued.record, clientSecret: issued.secret! };
   }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { z } from 'zod';
 import type { ErrorCode, RequestContext } from '../core';
 import type { ActRegistry } from './acts';
 
@@ -15,6 +16,20 @@ export interface Failure {
 /** How one vendor writes errors: declared once per vendor shape (`<vendor>.mapper.ts`). */
 export interface ErrorShape {
   render(failure: Failure): { body: unknown; status?: number; headers?: Record<string, string> };
+  /** The rendered body's shape, for the OpenAPI document. */
+  schema?: z.ZodType;
+}
+
+/**
+ * What a route reads, for the OpenAPI document (the kit does not validate with it: each vendor's
+ * mapper checks its input and words its errors as the vendor does). Path parameters come from the path.
+ */
+export interface RouteRequestShape {
+  /** A JSON body. */
+  json?: z.ZodType;
+  /** An `application/x-www-form-urlencoded` body. */
+  form?: z.ZodObject;
+  query?: z.ZodObject;
 }
 
 export interface RouteOptions {
@@ -29,6 +44,11 @@ export interface RouteOptions {
   auth?: 'bearer' | 'optional' | 'none';
   /** The response carries a secret: `Cache-Control: no-store` on every answer of this route. */
   secret?: boolean;
+  /** With `auth: 'none'`: the route reads HTTP Basic client credentials, `required` or `optional` (the body may carry them instead). */
+  basic?: 'required' | 'optional';
+  request?: RouteRequestShape;
+  /** The answers it gives when it succeeds, by status: the body's shape, or null for none. Unset: 200 with a JSON body. */
+  responses?: Readonly<Record<number, z.ZodType | null>>;
 }
 
 export interface RouteRequest {
@@ -61,6 +81,10 @@ export interface RouteDeclaration {
   summary: string | null;
   auth: NonNullable<RouteOptions['auth']>;
   secret: boolean;
+  basic: RouteOptions['basic'] | null;
+  request: RouteRequestShape;
+  responses: Readonly<Record<number, z.ZodType | null>>;
+  errors: ErrorShape;
 }
 
 /**

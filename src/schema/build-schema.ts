@@ -17,6 +17,7 @@ import { ServiceAccountResolver } from './service-account/service-account.resolv
 import { AccessTokenResolver, BulkRevocationResolver, RefreshTokenResolver, TokenMutationResolver } from './token/token.resolver';
 import { TokensResolver } from './token/tokens.resolver';
 import { ViewerResolver } from './viewer/viewer.resolver';
+import { WebhookResolver } from './webhook/webhook.resolver';
 
 export const resolvers = [
   ViewerResolver,
@@ -34,6 +35,7 @@ export const resolvers = [
   TokenEventResolver,
   AuditResolver,
   OperatorTokenResolver,
+  WebhookResolver,
 ] as const;
 
 /** The schema for a set of providers: `Provider` has one value per registered provider id. */

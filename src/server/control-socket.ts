@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { GatewayError, isGatewayError } from '../core';
 import type { Logger } from './logger';
-import type { ImportProgress, OperatorCommands } from './operator-commands';
+import type { AuditExportRange, ImportProgress, OperatorCommands, StaleReport } from './operator-commands';
 
 /** Unix socket paths are limited to about 107 bytes. */
 const MAX_SOCKET_PATH = 100;
@@ -49,7 +49,10 @@ export class ControlSocket {
       'operator-token/create': (body) => commands.createOperatorToken(String(body.name ?? '')),
       'operator-token/list': () => commands.listOperatorTokens(),
       'operator-token/revoke': (body) => commands.revokeOperatorToken(String(body.id ?? '')),
+      'audit/verify': () => commands.verifyAudit(),
+      'audit/export': (body) => commands.exportAudit(body as AuditExportRange),
       import: (body, progress) => commands.importServiceAccounts(String(body.provider ?? ''), String(body.csv ?? ''), body.confirm === true, progress),
+      'report/stale': (body) => commands.staleTokens(Number(body.days)),
     };
     const server = createServer((req, res) => void handle(req, res, routes, logger));
     await new Promise<void>((resolveListen, reject) => {
@@ -145,5 +148,14 @@ export class RemoteCommands implements OperatorCommands {
   }
   importServiceAccounts(provider: string, csv: string, confirm: boolean, onProgress?: ImportProgress) {
     return this.call<Awaited<ReturnType<OperatorCommands['importServiceAccounts']>>>('import', { provider, csv, confirm }, onProgress);
+  }
+  verifyAudit() {
+    return this.call<Awaited<ReturnType<OperatorCommands['verifyAudit']>>>('audit/verify');
+  }
+  exportAudit(range: AuditExportRange) {
+    return this.call<Awaited<ReturnType<OperatorCommands['exportAudit']>>>('audit/export', { ...range });
+  }
+  staleTokens(days: number) {
+    return this.call<StaleReport>('report/stale', { days });
   }
 }

@@ -15,6 +15,7 @@ import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
 import { apolloLimits } from '../schema/validation-rules';
+import { proxyTrust } from './client-address';
 import { ControlSocket, controlSocketPath } from './control-socket';
 import { formatError } from './errors';
 import { anonymousPosturePlugin } from './graphql-posture';
@@ -24,12 +25,14 @@ import { createKeygate, type Keygate } from './keygate';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { mountOAuthDiscovery } from './oauth-discovery';
+import { openApiDocument } from './openapi';
 import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
 import { consoleRoutes } from './console';
 import { securityHeaders } from './security-headers';
+import { packageVersion } from '../package';
 import { attachSubscriptions } from './subscriptions';
 import { malformedTextAt, malformedText, verifyUtf8 } from './well-formed';
 
@@ -44,7 +47,9 @@ export interface GatewayOptions {
 
 /** A failure before any resolver runs (credential, rate limit): its code and HTTP status. */
 function edgeError(error: GatewayError) {
-  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus } } });
+  const retryAfter = error.details?.retryAfterSeconds;
+  const headers = retryAfter !== undefined ? new Map([['retry-after', String(retryAfter)]]) : undefined;
+  return new GraphQLError(error.message, { extensions: { code: error.code, ...(error.details ?? {}), http: { status: error.httpStatus, ...(headers ? { headers } : {}) } } });
 }
 
 /**
@@ -126,7 +131,8 @@ export class Gateway {
     const running: { gateway?: Gateway } = {};
     const app = express();
     app.disable('x-powered-by');
-    app.set('trust proxy', 'loopback');
+    const trust = proxyTrust(config.trustProxy);
+    app.set('trust proxy', trust);
     app.use(requestLog(logger, metrics), ...securityHeaders());
     // While draining, every response tells its client to reconnect elsewhere.
     app.use((_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next()));
@@ -176,8 +182,14 @@ export class Gateway {
       plugin.routes?.(kit);
       routes.push(...kit.declared());
     }
+    // Built on first request: the public URL is known only once listening.
+    let openApi: string | undefined;
+    app.get('/openapi.json', (_req, res) => {
+      openApi ??= JSON.stringify(openApiDocument(routes, { version: packageVersion(), serverUrl: core.publicUrl.get() }));
+      res.type('application/json').send(openApi);
+    });
 
-    const { dispose: closeWs, server: wsServer, openSubscriptions } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger });
+    const { dispose: closeWs, server: wsServer, openSubscriptions } = attachSubscriptions({ httpServer, schema, core, registry: providers, logger, trust });
     wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
     metrics.observe({ subscriptions: openSubscriptions, db });
 

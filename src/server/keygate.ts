@@ -4,6 +4,7 @@ import { ConfigError, lifespanProblems, type GatewayConfig } from '../config';
 import { CoreServices, Database, MasterKey, systemClock, type Clock } from '../core';
 import type { ProviderFactory } from '../plugins/provider';
 import { defaultProviders, ProviderRegistry } from '../plugins/registry';
+import { maySee } from '../schema/events/event-stream';
 import { createLogger, registerSecrets, type Logger } from './logger';
 import { GatewayMetrics } from './metrics';
 
@@ -80,30 +81,45 @@ export async function createKeygate(config: GatewayConfig, options: KeygateOptio
   let core: CoreServices | undefined;
   let providers: ProviderRegistry | undefined;
   try {
-    const applied = await db.migrate();
-    if (applied.length) logger.info('migrations applied', { migrations: applied });
-    core = new CoreServices(db, clock, {
-      lifespanOverrides: config.lifespans,
-      masterKey: masterKeyFor(config, db, logger),
-      authFailuresPerMinute: config.authFailuresPerMinute,
-      metrics,
+    // Instances starting together take turns: one migrates and syncs, the next finds it done.
+    const started = await db.exclusively(async () => {
+      const applied = await db.migrate();
+      if (applied.length) logger.info('migrations applied', { migrations: applied });
+      const services = new CoreServices(db, clock, {
+        lifespanOverrides: config.lifespans,
+        masterKey: masterKeyFor(config, db, logger),
+        authFailuresPerMinute: config.authFailuresPerMinute,
+        expiryWarnings: config.expiryWarnings,
+        metrics,
+        webhooks: { allowPrivate: config.webhookAllowPrivate, concurrency: config.webhookConcurrency, retry: config.webhookRetry },
+      });
+      core = services;
+      const registry = new ProviderRegistry(factories, services);
+      providers = registry;
+      // Syncs each provider's permissions, then runs its init.
+      await registry.init();
+      if (config.operatorToken) await services.credentials.configureOperatorToken(config.operatorToken);
+      return { applied, core: services, providers: registry };
     });
-    providers = new ProviderRegistry(factories, core);
-    // Syncs each provider's permissions, then runs its init.
-    await providers.init();
-    if (config.operatorToken) await core.credentials.configureOperatorToken(config.operatorToken);
-    const built = { core, providers };
+    const { applied } = started;
+    const built = { core: started.core, providers: started.providers };
     let closing: Promise<void> | undefined;
     return {
       config,
       db,
-      core,
-      providers,
+      core: started.core,
+      providers: started.providers,
       logger,
       metrics,
       applied,
       signs: factories.some((f) => f.manifest.signsTokens),
-      startBackground: () => built.core.start({ expirySweepSeconds: config.expirySweepSeconds }),
+      startBackground: () =>
+        built.core.start({
+          expirySweepSeconds: config.expirySweepSeconds,
+          // A webhook receives what its creator could receive over a subscription.
+          webhookVisibility: (actor, event) => maySee({ registry: built.providers }, actor, event),
+          logger,
+        }),
       close: () =>
         (closing ??= (async () => {
           await built.providers.destroy();

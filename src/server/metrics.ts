@@ -22,6 +22,7 @@ export class GatewayMetrics implements CoreMetrics {
   readonly authFailures = new Counter({ name: 'keygate_auth_failures_total', help: 'Requests whose authentication failed, by face (graphql, rest, ws).', labelNames: ['face'], registers: [this.registry] });
   readonly eventsAppended = new Counter({ name: 'keygate_events_appended_total', help: 'Token events this instance committed, by kind.', labelNames: ['kind'], registers: [this.registry] });
   readonly eventLag = new Histogram({ name: 'keygate_event_delivery_lag_seconds', help: 'Time from an event being written to its delivery to this instance’s listeners.', buckets: LAG_BUCKETS, registers: [this.registry] });
+  readonly webhookAttempts = new Counter({ name: 'keygate_webhook_deliveries_total', help: 'Webhook delivery attempts by outcome (delivered or failed).', labelNames: ['outcome'], registers: [this.registry] });
   readonly credentialLookups = new Counter({ name: 'keygate_credential_cache_lookups_total', help: 'Credential lookups answered by the per-instance cache (hit) or the database (miss).', labelNames: ['result'], registers: [this.registry] });
 
   constructor() {
@@ -54,6 +55,9 @@ export class GatewayMetrics implements CoreMetrics {
   }
   credentialLookup(result: 'hit' | 'miss'): void {
     this.credentialLookups.inc({ result });
+  }
+  webhookAttempt(outcome: 'delivered' | 'failed'): void {
+    this.webhookAttempts.inc({ outcome });
   }
   authFailure(): void {
     const scope = currentScope();

@@ -22,9 +22,9 @@ export interface RouteKitDeps {
   maxBodyBytes: number;
 }
 
-/** The request's Actor from its bearer credential, under the failure limiter (per address). */
+/** The request's Actor from its bearer credential, under the failure limiter (failures count per address). */
 export async function bearerActor(core: CoreServices, headers: Request['headers'], address: string) {
-  return core.authFailures.attempt([address], () => core.credentials.resolveHeaders(headers));
+  return core.authFailures.attempt({ address }, () => core.credentials.resolveHeaders(headers));
 }
 
 /** A request's context on a face: its actor (per `auth`), audit origin and address. */
@@ -71,7 +71,18 @@ export class ExpressRouteKit implements RouteKit {
   route(method: RouteMethod, path: string, handler: RouteHandler, options: RouteOptions): void {
     const auth = options.auth ?? 'bearer';
     const secret = options.secret ?? false;
-    this.declarations.push({ provider: this.provider, method, path, summary: options.summary ?? null, auth, secret });
+    this.declarations.push({
+      provider: this.provider,
+      method,
+      path,
+      summary: options.summary ?? null,
+      auth,
+      secret,
+      basic: options.basic ?? null,
+      request: options.request ?? {},
+      responses: options.responses ?? {},
+      errors: options.errors,
+    });
     const { core, maxBodyBytes } = this.deps;
     const fail = (req: Request, res: Response, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
     const run = async (req: Request, res: Response) => {

@@ -2,13 +2,13 @@ import type { Server } from 'node:http';
 import { createSourceEventStream, execute, GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Actor, CoreServices, TokenEvent } from '../core';
+import { informational, isGatewayError, type Actor, type CoreServices, type TokenEvent } from '../core';
 import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
 import { feedOf } from '../schema/events/event-stream';
 import { createLoaders } from '../schema/loaders';
 import { gatewayValidationRules, parseLimited } from '../schema/validation-rules';
-import { clientAddress, originOf } from './client-address';
+import { clientAddress, originOf, type ProxyTrust } from './client-address';
 import { formatError } from './errors';
 import { malformedText, malformedTextAt } from './well-formed';
 import { bearerActor } from './route-kit';
@@ -17,6 +17,8 @@ import type { Logger } from './logger';
 
 /** Close code for a connection whose credential is missing, bad, revoked or expired. */
 export const CLOSE_FORBIDDEN = 4403;
+/** connection_init refused by the failure limiter (429 on HTTP). */
+export const CLOSE_RATE_LIMITED = 4429;
 const MAX_DOCUMENT_BYTES = 64 * 1024;
 
 interface ConnectionState {
@@ -58,7 +60,7 @@ class Connections {
   private onEvent(core: CoreServices, event: TokenEvent): void {
     if (event.kind === 'REVOKED') for (const state of this.byCredential.get(event.subjectId) ?? []) state.close();
     const ofPrincipal = this.byPrincipal.get(event.serviceAccountId);
-    if (!ofPrincipal || event.kind === 'CREATED' || event.kind === 'EXPIRED') return;
+    if (!ofPrincipal || informational(event.kind)) return;
     for (const state of ofPrincipal) {
       if (event.kind === 'DELETED') {
         state.close();
@@ -83,8 +85,8 @@ async function* perSubscriber(source: AsyncIterable<unknown>, args: ExecutionArg
  * formatting do not reach this path, so it applies the same ones itself: authentication at
  * connection, the same validation limits, the same error masking.
  */
-export function attachSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; core: CoreServices; registry: ProviderRegistry; logger: Logger }) {
-  const { httpServer, schema, core, registry, logger } = options;
+export function attachSubscriptions(options: { httpServer: Server; schema: GraphQLSchema; core: CoreServices; registry: ProviderRegistry; logger: Logger; trust: ProxyTrust }) {
+  const { httpServer, schema, core, registry, logger, trust } = options;
   const server = new WebSocketServer({ server: httpServer, path: '/graphql', maxPayload: MAX_DOCUMENT_BYTES * 2 });
   const states = new WeakMap<object, ConnectionState>();
   const rules = [...specifiedRules, ...gatewayValidationRules];
@@ -103,8 +105,12 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         if (typeof authorization !== 'string') return false;
         let resolved: Actor | null;
         try {
-          resolved = await bearerActor(core, { authorization }, clientAddress(ctx.extra.request));
-        } catch {
+          resolved = await bearerActor(core, { authorization }, clientAddress(ctx.extra.request, trust));
+        } catch (error) {
+          if (isGatewayError(error) && error.code === 'RATE_LIMITED') {
+            // The WebSocket analogue of 429 + Retry-After: a close code of its own, the seconds in the reason.
+            ctx.extra.socket.close(CLOSE_RATE_LIMITED, `Rate limited: retry after ${String(error.details?.retryAfterSeconds ?? 60)} s`);
+          }
           return false;
         }
         if (!resolved) return false;
@@ -151,8 +157,8 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
           get actor() {
             return state.actor;
           },
-          origin: originOf(request, 'ws'),
-          address: clientAddress(request),
+          origin: originOf(request, 'ws', trust),
+          address: clientAddress(request, trust),
           core,
           registry,
           loaders: createLoaders(core),

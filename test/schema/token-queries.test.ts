@@ -118,6 +118,9 @@ test('auditEvents: filtered and paged, operator everywhere, Talend AUDIT_LOGS_VI
   const talendRows = expectOk(await graphql(t.url, AUDIT, { first: 500 }, auditor.token)).auditEvents;
   expect(talendRows.totalCount).toBeGreaterThan(0);
   expect(new Set(talendRows.nodes.map((n: { provider: string }) => n.provider))).toEqual(new Set(['talend']));
+  const talendAsOperator = expectOk(await graphql(t.url, AUDIT, { first: 500, filter: { provider: 'talend' } }, OPERATOR_TOKEN)).auditEvents;
+  expect(talendAsOperator.totalCount).toBeGreaterThanOrEqual(talendRows.totalCount);
+  expect(new Set(talendAsOperator.nodes.map((n: { provider: string }) => n.provider))).toEqual(new Set(['talend']));
   expect(codes(await graphql(t.url, AUDIT, { filter: { provider: 'alation' } }, auditor.token))).toEqual(['FORBIDDEN']);
   expect(codes(await graphql(t.url, AUDIT, {}, plain.token))).toEqual(['FORBIDDEN']);
   expect(codes(await graphql(t.url, AUDIT, {}, alation.token))).toEqual(['FORBIDDEN']);
@@ -130,6 +133,12 @@ test('auditEvents: filtered and paged, operator everywhere, Talend AUDIT_LOGS_VI
   const future = new Date(t.clock.now().getTime() + 1000).toISOString();
   expect(expectOk(await graphql(t.url, AUDIT, { filter: { since: future } }, OPERATOR_TOKEN)).auditEvents.totalCount).toBe(0);
   expect(expectOk(await graphql(t.url, AUDIT, { filter: { until: future } }, OPERATOR_TOKEN)).auditEvents.totalCount).toBe(page1.totalCount + 3);
+  // A window: since inclusive, until exclusive, together with the other filters.
+  const [newest] = page1.nodes;
+  const window = expectOk(await graphql(t.url, AUDIT, { filter: { since: newest.at, until: future, actor: newest.actor, outcome: newest.outcome } }, OPERATOR_TOKEN)).auditEvents;
+  expect(window.nodes.map((n: { id: string }) => n.id)).toContain(newest.id);
+  expect(window.nodes.every((n: { at: string; actor: string }) => n.at >= newest.at && n.actor === newest.actor)).toBe(true);
+  expect(expectOk(await graphql(t.url, AUDIT, { filter: { since: newest.at, until: newest.at } }, OPERATOR_TOKEN)).auditEvents.totalCount).toBe(0);
   expect(codes(await graphql(t.url, AUDIT, { filter: { outcome: 'maybe' } }, OPERATOR_TOKEN))).toEqual(['BAD_USER_INPUT']);
   expect(codes(await graphql(t.url, AUDIT, { after: 'x' }, OPERATOR_TOKEN))).toEqual(['BAD_USER_INPUT']);
 });
@@ -142,5 +151,5 @@ test('the enums: serviceAccounts(kind: PrincipalKind) and tokenEvents(kinds: [To
   expect(bad.status).toBe(200); // GraphQL over HTTP: a request error on application/json is 200
   expect(bad.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   const schema = expectOk(await graphql(t.url, '{ __type(name: "TokenEventKind") { enumValues { name } } }', {}, OPERATOR_TOKEN));
-  expect(schema.__type.enumValues.map((v: { name: string }) => v.name)).toEqual(['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED']);
+  expect(schema.__type.enumValues.map((v: { name: string }) => v.name)).toEqual(['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED', 'WEBHOOK_FAILING']);
 });

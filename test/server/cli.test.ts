@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Command } from 'commander';
+import { buildProgram } from '../../src/cli';
 import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { expectOk, graphql } from '../support/graphql';
 import { runCli } from '../support/process';
@@ -28,10 +30,10 @@ afterAll(async () => {
 const cli = (...args: string[]) => runCli(args, env);
 
 /** Every command and subcommand, as a user types it. */
-const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke']];
+const COMMANDS = [[], ['serve'], ['migrate'], ['bootstrap'], ['import'], ['operator-token'], ['operator-token', 'create'], ['operator-token', 'list'], ['operator-token', 'revoke'], ['audit'], ['audit', 'verify'], ['audit', 'export'], ['report'], ['report', 'stale']];
 
 describe('manners', () => {
-  test.concurrent.each(COMMANDS)('keygate %s --help / --version print and change nothing', async (...command) => {
+  test.concurrent.each(COMMANDS.map((command) => [command.join(' '), command] as const))('keygate %s --help / --version print and change nothing', async (_name, command) => {
     const help = await cli(...command, '--help');
     expect(help.status).toBe(0);
     expect(help.stdout).toContain(`Usage: keygate${command.length ? ' ' + command.join(' ') : ''}`);
@@ -47,6 +49,10 @@ describe('manners', () => {
     [['import', 'alation'], "missing required argument 'file'"],
     [['operator-token', 'rotate'], "unknown command 'rotate'"],
     [['operator-token'], 'Usage: keygate operator-token'],
+    [['audit'], 'Usage: keygate audit'],
+    [['audit', 'export', '--json', '--ndjson'], "option '--ndjson' cannot be used with option '--json'"],
+    [['help', 'operator-token', 'rotate'], "unknown command 'operator-token rotate'"],
+    [['help', 'import', 'alation', 'users.csv'], "unknown command 'import alation users.csv'"],
     [[], 'Usage: keygate'],
   ])('keygate %j exits 2 with the usage', async (args, message) => {
     const result = await cli(...args);
@@ -59,6 +65,9 @@ describe('manners', () => {
   test('help never runs the command: bootstrap --help, then bootstrap still mints the first token', async () => {
     expect((await cli('bootstrap', '--help')).status).toBe(0);
     expect((await cli('help', 'bootstrap')).status).toBe(0);
+    const nested = await cli('help', 'operator-token', 'create');
+    expect(nested.status).toBe(0);
+    expect(nested.stdout).toContain('Usage: keygate operator-token create [options] <name>');
     const first = await cli('bootstrap', '--json');
     expect(first.status).toBe(0);
     expect(JSON.parse(first.stdout)).toEqual({ token: expect.stringMatching(/^kgop_/) });
@@ -71,6 +80,28 @@ describe('manners', () => {
     expect(JSON.parse(migrate.stdout)).toEqual({ applied: [] });
     process.env.__CLI_TOKEN = JSON.parse(first.stdout).token;
   });
+});
+
+test("the README's Commands table names every command with its arguments and options, and no other", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const start = readme.indexOf('## Commands');
+  const rows = readme
+    .slice(start, readme.indexOf('\n## ', start + 5))
+    .split('\n')
+    .map((line) => /^\| `npx keygate ([^`]+)`/.exec(line.replace('`npm start` / ', ''))?.[1])
+    .filter((usage): usage is string => Boolean(usage));
+  const leaves = (command: Command, path: string[] = []): { path: string; command: Command }[] =>
+    command.commands.length ? command.commands.flatMap((sub) => leaves(sub, [...path, sub.name()])) : [{ path: path.join(' '), command }];
+  const commands = leaves(buildProgram());
+  for (const { path, command } of commands) {
+    const usage = rows.find((row) => row === path || row.startsWith(`${path} `));
+    expect({ path, usage }).toEqual({ path, usage: expect.any(String) });
+    // Its arguments (`<name>`, or a value such as `alation`), then its options in brackets.
+    const positional = usage!.slice(path.length).trim().split(/\s+/).filter((word) => word && !word.startsWith('['));
+    expect({ path, positional: positional.length }).toEqual({ path, positional: command.registeredArguments.length });
+    for (const option of command.options.filter((o) => !['--help', '--version'].includes(o.long!))) expect(usage).toContain(option.long);
+  }
+  for (const row of rows) expect(commands.some(({ path }) => row === path || row.startsWith(`${path} `))).toBe(true);
 });
 
 describe('with the server running on the same database', () => {

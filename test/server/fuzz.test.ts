@@ -134,8 +134,8 @@ function encodeSegment(text: string): string {
 // ---- the checks ---------------------------------------------------------------------------------
 
 const LEAK = /at [\w.<>]+ \(|node_modules|\.[jt]s:\d+:\d+|QueryFailedError|\bSELECT\b[^"]{0,80}\bFROM\b|\bINSERT INTO\b|\bUPDATE "?\w+"? SET\b|violates .* constraint|syntax error at or near|invalid byte sequence|INTERNAL_SERVER_ERROR|Internal server error/i;
-/** Tables that record refusals on purpose (the audit log keeps denials). */
-const RECORDS_REFUSALS = /audit/;
+/** Tables that record refusals on purpose: the audit log keeps denials, the failure limiter counts bad secrets. */
+const RECORDS_REFUSALS = /audit|auth_failure/;
 
 async function send(shape: string, path: string, init: RequestInit, refused: (status: number, body: string) => boolean): Promise<void> {
   const before = await rowCounts(t);

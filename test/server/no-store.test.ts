@@ -7,7 +7,8 @@ import { rest } from '../support/rest';
 
 let t: TestGateway;
 beforeAll(async () => {
-  t = await startTestGateway();
+  // Webhooks to a local address: one is created only for its signing secret's answer.
+  t = await startTestGateway({ config: { webhookAllowPrivate: true } });
 });
 afterAll(() => t.close());
 
@@ -84,6 +85,9 @@ test('every GraphQL mutation that issues a secret answers with no-store', async 
   answers.createOAuthClient = client.cacheControl;
   answers.regenerateOAuthClientSecret = (await mutate(`mutation($id: String!) { regenerateOAuthClientSecret(clientId: $id) { clientSecret } }`, { id: client.data.createOAuthClient.client.clientId })).cacheControl;
   answers.createOperatorToken = (await mutate(`mutation { createOperatorToken(name: "no-store") { secret } }`, {})).cacheControl;
+  const webhook = await mutate(`mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id } secret } }`, { input: { url: 'http://127.0.0.1:9/no-store', kinds: ['DELETED'] } });
+  answers.createWebhook = webhook.cacheControl;
+  await mutate(`mutation($id: ID!) { deleteWebhook(id: $id) { __typename } }`, { id: webhook.data.createWebhook.webhook.id });
 
   expect(Object.keys(answers).sort()).toEqual(issuing);
   expect(answers).toEqual(Object.fromEntries(issuing.map((name) => [name, 'no-store'])));

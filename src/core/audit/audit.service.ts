@@ -7,6 +7,7 @@ import type { ProviderDescriptor, RequestContext } from '../context';
 import { badInput, forbidden, unauthenticated } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 import { MAX_PAGE, parseBigintId, type Page } from '../services/pagination';
+import { AuditChain } from './audit-chain';
 
 export type AuditOutcome = 'success' | 'denied' | 'failed';
 export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'denied', 'failed'];
@@ -34,22 +35,36 @@ export interface AuditEntry {
   detail?: Record<string, unknown>;
 }
 
+/** An audit row as inserted: the columns the database does not fill in. */
+export type AuditRow = Omit<AuditEventEntity, 'id' | 'txid' | 'seq' | 'prevId' | 'prevHash' | 'hash'>;
+
 const SECRET_LIKE = /kg[a-z]{2,4}_[0-9A-Za-z]{20,}|eyJ[\w-]+\.[\w-]+\./;
 
 /** Append-only record of every security-relevant action. */
 export class AuditService {
+  /** The hash chain over these rows: sealing, verification, ordered reads (audit-chain.ts). */
+  readonly chain: AuditChain;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.chain = new AuditChain(db);
+  }
 
   /** Inside a transaction: the audit row commits or rolls back with the change it describes. */
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    await (manager ?? this.db.manager).insert(AuditEventEntity, this.row(entry) as never);
+  }
+
+  /** The row an entry is stored as (the group commit writes many at once); refuses a credential-like detail. */
+  row(entry: AuditEntry): AuditRow {
+    this.chain.noteWritten();
     const detail = entry.detail ?? {};
     // A name that looks like a credential may be one pasted by mistake: refuse it rather than log it.
     if (SECRET_LIKE.test(JSON.stringify(detail)))
       throw badInput('That value looks like a credential (a keygate secret or a JWT); choose another name.', { field: 'name' });
-    const row = {
+    return {
       at: this.clock.now(),
       provider: entry.provider ?? null,
       actor: actorLabel(entry.actor),
@@ -59,7 +74,6 @@ export class AuditService {
       origin: entry.origin.slice(0, 255),
       detail,
     };
-    await (manager ?? this.db.manager).insert(AuditEventEntity, row as never);
   }
 
   /** Records a refusal without joining (or waiting for) any transaction in progress. */

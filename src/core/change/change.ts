@@ -3,6 +3,7 @@ import type { ProviderDescriptor, RequestContext } from '../context';
 import type { Database, Transaction } from '../database';
 import { conflict, isGatewayError } from '../errors';
 import type { EventService, NewTokenEvent } from '../events';
+import { GroupCommit, type NewAccessTokenRow } from './group-commit';
 
 /** What a change is, for its audit row: who (the context), which provider, which act, on what. */
 export interface ChangeDescriptor {
@@ -29,7 +30,25 @@ export interface ChangeScope {
   addDetail(detail: Record<string, unknown>): void;
 }
 
-export type Change = <T>(ctx: RequestContext, descriptor: ChangeDescriptor, work: (scope: ChangeScope) => Promise<T>) => Promise<T>;
+/** What an insert-only act adds: rows decided before it runs (ids made by the caller). */
+export interface Additions {
+  accessTokens: NewAccessTokenRow[];
+  events: NewTokenEvent[];
+  /** The audit row's target (the new row's id). */
+  target: string;
+  /** Ids, names or counts (never a secret) for the audit row. */
+  detail: Record<string, unknown>;
+}
+
+export interface Change {
+  <T>(ctx: RequestContext, descriptor: ChangeDescriptor, work: (scope: ChangeScope) => Promise<T>): Promise<T>;
+  /**
+   * An act that only adds rows (no read, no lock, no condition): it joins the next group commit
+   * with its audit row and events, and resolves once they are durable. Same audit and failure
+   * rules as a change with work.
+   */
+  append(ctx: RequestContext, descriptor: ChangeDescriptor, additions: Additions): Promise<void>;
+}
 
 /**
  * The one place an act's transaction begins: the work, its events and its audit row commit
@@ -37,8 +56,17 @@ export type Change = <T>(ctx: RequestContext, descriptor: ChangeDescriptor, work
  * index that refuses a write (a name taken by a racing request) is a CONFLICT, not a 500.
  */
 export function createChange(db: Database, events: EventService, audit: AuditService): Change {
-  return async (ctx, descriptor, work) => {
-    const provider = typeof descriptor.provider === 'string' ? descriptor.provider : descriptor.provider.id;
+  const groupCommit = new GroupCommit(db, events);
+  /** Audits a failed act (outside its rolled-back transaction) and says what to throw. */
+  const recordFailure = async (ctx: RequestContext, descriptor: ChangeDescriptor, provider: string, target: string | null, error: unknown): Promise<unknown> => {
+    const failure = uniqueViolation(error) ? conflict('That name or id is already taken.') : error;
+    await audit
+      .record({ actor: ctx.actor, action: descriptor.action, provider, target, outcome: 'failed', origin: ctx.origin, detail: { code: isGatewayError(failure) ? failure.code : 'INTERNAL' } })
+      .catch(() => undefined);
+    return failure;
+  };
+  const change = async <T>(ctx: RequestContext, descriptor: ChangeDescriptor, work: (scope: ChangeScope) => Promise<T>): Promise<T> => {
+    const provider = providerId(descriptor);
     let target = descriptor.target ?? null;
     const detail: Record<string, unknown> = { ...descriptor.detail };
     try {
@@ -59,13 +87,24 @@ export function createChange(db: Database, events: EventService, audit: AuditSer
         return result;
       });
     } catch (error) {
-      const failure = uniqueViolation(error) ? conflict('That name or id is already taken.') : error;
-      await audit
-        .record({ actor: ctx.actor, action: descriptor.action, provider, target, outcome: 'failed', origin: ctx.origin, detail: { code: isGatewayError(failure) ? failure.code : 'INTERNAL' } })
-        .catch(() => undefined);
-      throw failure;
+      throw await recordFailure(ctx, descriptor, provider, target, error);
     }
   };
+  const append = async (ctx: RequestContext, descriptor: ChangeDescriptor, additions: Additions): Promise<void> => {
+    const provider = providerId(descriptor);
+    try {
+      const detail = { ...descriptor.detail, ...additions.detail };
+      const row = audit.row({ actor: ctx.actor, action: descriptor.action, provider, target: additions.target, outcome: 'success', origin: ctx.origin, detail });
+      await groupCommit.write({ accessTokens: additions.accessTokens, events: additions.events, audit: row, actor: row.actor, at: row.at });
+    } catch (error) {
+      throw await recordFailure(ctx, descriptor, provider, additions.target, error);
+    }
+  };
+  return Object.assign(change, { append });
+}
+
+function providerId(descriptor: ChangeDescriptor): string {
+  return typeof descriptor.provider === 'string' ? descriptor.provider : descriptor.provider.id;
 }
 
 function uniqueViolation(error: unknown): boolean {

@@ -1,16 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { IsNull } from 'typeorm';
 import { PrincipalEntity } from '../../entities';
 import type { AuditService } from '../audit';
 import type { Clock } from '../clock';
-import type { Database } from '../database';
+import { entityColumns, entityOf, type Database, type PreparedStatement } from '../database';
 import { unauthenticated } from '../errors';
 import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../secrets';
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import type { EventService } from '../events';
+import { informational, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -38,6 +37,28 @@ interface CredentialRow {
   persona_ids: string[] | null;
 }
 
+interface Grants {
+  permissions: string[] | null;
+  persona_ids: string[] | null;
+}
+
+const GRANTS_OF = (id: string) => `(SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = ${id}) AS permissions,
+              (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = ${id}) AS persona_ids`;
+
+const CREDENTIAL_LOOKUP = (where: string) => `SELECT t.id AS token_id, t.kind AS token_kind, t.expires_at, t.revoked_at, t.last_used_at,
+              a.id AS principal_id, a.provider, a.kind AS principal_kind, a.name, a.role,
+              ${GRANTS_OF('a.id')}
+         FROM access_token t
+         JOIN service_account a ON a.id = t.owner_id AND a.deleted_at IS NULL
+        WHERE ${where}`;
+
+/** The statements of every authenticated request: each one round trip, prepared once per connection. */
+const STATEMENTS = {
+  bySecretHash: { name: 'keygate_credential_by_hash', text: CREDENTIAL_LOOKUP('t.secret_hash = $1') },
+  byJti: { name: 'keygate_credential_by_jti', text: CREDENTIAL_LOOKUP('t.jti = $1') },
+  grants: { name: 'keygate_principal_grants', text: `SELECT ${GRANTS_OF('$1::uuid')}` },
+} satisfies Record<string, PreparedStatement>;
+
 /**
  * Turns the credential a request carries into an Actor with one indexed lookup, or refuses with
  * one UNAUTHENTICATED that never says why (missing, malformed, unknown, expired and revoked alike).
@@ -51,6 +72,9 @@ export class CredentialService {
   /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
   private evictions = 0;
   private operatorRow: PrincipalEntity | null = null;
+  /** Grants loaded with a client's authentication, for its `principalActor` in the same request. */
+  private readonly authenticatedGrants = new WeakMap<PrincipalEntity, Grants>();
+  private clientStatement?: PreparedStatement;
   /** Told whether each lookup was answered from the cache (metrics). */
   onLookup: (result: 'hit' | 'miss') => void = () => undefined;
 
@@ -71,7 +95,7 @@ export class CredentialService {
     this.events = events;
     const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
       for (const event of list) {
-        if (event.kind === 'CREATED' || event.kind === 'EXPIRED') continue;
+        if (informational(event.kind)) continue;
         this.evictions++;
         for (const [key, entry] of this.cache) {
           if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
@@ -152,7 +176,7 @@ export class CredentialService {
     if (!options) return null;
     const claims = await this.signing.verify(value, options);
     if (!claims || typeof claims.jti !== 'string' || !/^[0-9a-f-]{36}$/.test(claims.jti)) throw unauthenticated();
-    const actor = await this.lookup('t.jti = $1', claims.jti);
+    const actor = await this.lookup(STATEMENTS.byJti, claims.jti);
     if (actor.principalId !== claims.sub) throw unauthenticated();
     // A token carries the permissions it was issued with, where its issuer put them in.
     if (Array.isArray(claims.permissions)) return { ...actor, permissions: new Set(claims.permissions.map(String)) };
@@ -160,22 +184,12 @@ export class CredentialService {
   }
 
   private resolveStored(value: string): Promise<Actor> {
-    return this.lookup('t.secret_hash = $1', hashSecret(value));
+    return this.lookup(STATEMENTS.bySecretHash, hashSecret(value));
   }
 
   /** One indexed lookup: the token, its principal and the principal's grants. */
-  private async lookup(where: string, key: string): Promise<Actor> {
-    const rows: CredentialRow[] = await this.db.dataSource.query(
-      `SELECT t.id AS token_id, t.kind AS token_kind, t.expires_at, t.revoked_at, t.last_used_at,
-              a.id AS principal_id, a.provider, a.kind AS principal_kind, a.name, a.role,
-              (SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = a.id) AS permissions,
-              (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = a.id) AS persona_ids
-         FROM access_token t
-         JOIN service_account a ON a.id = t.owner_id AND a.deleted_at IS NULL
-        WHERE ${where}`,
-      [key],
-    );
-    const row = rows[0];
+  private async lookup(statement: PreparedStatement, key: string): Promise<Actor> {
+    const [row] = await this.db.prepared<CredentialRow>(statement, [key]);
     if (!row) throw unauthenticated();
     const expiresAt = row.expires_at ? new Date(row.expires_at) : null;
     if (tokenStatus({ expiresAt, revokedAt: row.revoked_at }, this.clock.now()) !== 'ACTIVE') throw unauthenticated();
@@ -192,18 +206,14 @@ export class CredentialService {
    * id:secret pair, a signed token whose claims the provider checked). Loads its current grants.
    */
   async principalActor(account: PrincipalEntity, credential: { id: string; expiresAt: Date | null }): Promise<Actor> {
-    const [row]: { permissions: string[] | null; persona_ids: string[] | null }[] = await this.db.dataSource.query(
-      `SELECT (SELECT array_agg(g.code) FROM service_account_permission g WHERE g.service_account_id = $1) AS permissions,
-              (SELECT array_agg(l.persona_id) FROM service_account_persona l WHERE l.service_account_id = $1) AS persona_ids`,
-      [account.id],
-    );
+    const [row] = this.authenticatedGrants.has(account) ? [this.authenticatedGrants.get(account)!] : await this.db.prepared<Grants>(STATEMENTS.grants, [account.id]);
     return actorOf(account, { permissions: row?.permissions ?? null, personaIds: row?.persona_ids ?? null }, credential);
   }
 
   /**
    * A client's id and secret (HTTP Basic or a form), for token endpoints: the live principal of
    * `provider` and `kind` whose secret this is. Unknown ids cost the same lookup and comparison as
-   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address)
+   * known ones; every failure is one UNAUTHENTICATED, counted by the failure limiter (per address and client id)
    * and audited as `failed` under `action`.
    */
   async authenticateClient(
@@ -212,17 +222,36 @@ export class CredentialService {
     credentials: BasicCredentials | null,
     limiter: FailureLimiter,
   ): Promise<PrincipalEntity> {
-    return limiter.attempt([ctx.address ?? 'unknown'], async () => {
-      const id = credentials ? credentials.id.slice(0, 255) : '';
-      const candidate = id ? await this.db.manager.findOne(PrincipalEntity, { where: { clientId: id, deletedAt: IsNull() } }) : null;
+    const id = credentials ? credentials.id.slice(0, 255) : '';
+    return limiter.attempt({ address: ctx.address ?? 'unknown', target: id ? `client:${id}` : undefined }, async () => {
+      const candidate = id ? await this.findClient(id) : null;
       const account = candidate && candidate.provider === expected.provider && candidate.kind === expected.kind && candidate.secretHash ? candidate : null;
-      const matches = verifySecret(credentials?.secret ?? '', account?.secretHash ?? DUMMY_SECRET_HASH);
+      const secret = credentials?.secret ?? '';
+      // Both compared every time: how long this takes says nothing about which secret matched.
+      const current = verifySecret(secret, account?.secretHash ?? DUMMY_SECRET_HASH);
+      const previous = verifySecret(secret, account?.previousSecretHash ?? DUMMY_SECRET_HASH) && (account?.previousSecretExpiresAt ?? 0) > this.clock.now();
+      const matches = current || previous;
       if (!credentials || !account || !matches) {
         await this.audit.recordFailed(ctx, expected.action, expected.provider, account?.id ?? null);
         throw unauthenticated();
       }
       return account;
     });
+  }
+
+  /** The live principal of a client id, with its grants, in one round trip. */
+  private async findClient(clientId: string): Promise<PrincipalEntity | null> {
+    this.clientStatement ??= {
+      name: 'keygate_client_by_id',
+      text: `SELECT ${entityColumns(this.db, PrincipalEntity, 'a')}, ${GRANTS_OF('a.id')}
+               FROM service_account a WHERE a.client_id = $1 AND a.deleted_at IS NULL`,
+    };
+    const [row] = await this.db.prepared<Record<string, unknown> & Grants>(this.clientStatement, [clientId]);
+    if (!row) return null;
+    const { permissions, persona_ids, ...columns } = row;
+    const principal = entityOf(PrincipalEntity, columns);
+    this.authenticatedGrants.set(principal, { permissions, persona_ids });
+    return principal;
   }
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */

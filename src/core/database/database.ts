@@ -1,14 +1,31 @@
 import { mkdirSync, openSync, readFileSync, rmSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { entities } from '../../entities';
 import { migrations } from '../../../migrations';
 import { conflict } from '../errors';
 import { pgliteDriverModule, type PGliteLike } from './pglite-pool';
 
+/** The advisory lock key instances take turns on at startup (migrations, catalog sync). */
+const STARTUP_LOCK = 7304410;
+
 export interface Transaction {
   manager: EntityManager;
   afterCommit(callback: () => void): void;
+}
+
+/**
+ * A statement of a hot path: PostgreSQL parses and plans it once per connection (a named
+ * prepared statement), PGlite runs it through its own extended-protocol query.
+ */
+export interface PreparedStatement {
+  readonly name: string;
+  readonly text: string;
+}
+
+interface RawPool {
+  query(config: { name: string; text: string; values: unknown[] } | string, values?: unknown[]): Promise<{ rows: unknown[] }>;
 }
 
 export interface DatabaseOptions {
@@ -31,6 +48,7 @@ export class Database {
   /** The PostgreSQL URL (server mode), for connections of their own such as LISTEN. */
   url?: string;
   statementCount = 0;
+  private counting = false;
   private pglite?: PGliteLike;
   private releaseLock?: () => void;
 
@@ -38,6 +56,12 @@ export class Database {
     this.dataSource = dataSource;
     this.embedded = embedded;
     this.pglite = pglite;
+  }
+
+  /** The `pg` pool of a PostgreSQL server (null when embedded), for libraries that bring their own SQL. */
+  serverPool(): Pool | null {
+    if (this.embedded) return null;
+    return (this.dataSource.driver as unknown as { master: Pool }).master;
   }
 
   static async open(options: DatabaseOptions): Promise<Database> {
@@ -76,6 +100,7 @@ export class Database {
       database.releaseLock = releaseLock;
     }
     if (options.countStatements) {
+      database.counting = true;
       database.dataSource.setOptions({
         logging: ['query'],
         logger: { logQuery: () => void database.statementCount++, logQueryError() {}, logQuerySlow() {}, logSchemaBuild() {}, logMigration() {}, log() {} },
@@ -87,6 +112,17 @@ export class Database {
 
   get manager(): EntityManager {
     return this.dataSource.manager;
+  }
+
+  /**
+   * Runs one prepared statement on the driver's pool, past the ORM (no query building, no entity
+   * hydration). Outside any transaction: one statement is its own transaction.
+   */
+  async prepared<R>(statement: PreparedStatement, values: unknown[]): Promise<R[]> {
+    if (this.counting) this.statementCount++;
+    const pool = (this.dataSource.driver as unknown as { master: RawPool }).master;
+    const result = this.embedded ? await pool.query(statement.text, values) : await pool.query({ name: statement.name, text: statement.text, values });
+    return result.rows as R[];
   }
 
   /** Runs `work` in one transaction; `tx.afterCommit` callbacks run only once it has committed. */
@@ -108,6 +144,28 @@ export class Database {
       }
     }
     return result;
+  }
+
+  /**
+   * Runs `work` while holding the startup lock: instances starting together against one PostgreSQL
+   * take turns (the second finds the migrations applied and the catalog synced). A session lock on
+   * a connection of its own, so the work's statements may use any connection; released even when
+   * the work fails. PGlite has one process per data folder: nothing to wait for.
+   */
+  async exclusively<T>(work: () => Promise<T>): Promise<T> {
+    if (this.embedded) return work();
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+      try {
+        return await work();
+      } finally {
+        await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   async migrate(): Promise<string[]> {

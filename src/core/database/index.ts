@@ -1,3 +1,4 @@
 export * from './database';
 export * from './mutex';
 export * from './commit-order';
+export * from './entity-rows';

@@ -5,9 +5,9 @@ import { comparePositions, decodePosition, encodePosition, headPosition, LOG_STA
 import { badInput } from '../errors';
 import { actorLabel, type Actor } from '../credentials/actor';
 
-export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED';
-export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN';
-export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED'];
+export type TokenEventKind = 'CREATED' | 'REVOKED' | 'EXPIRED' | 'EXPIRING' | 'DELETED' | 'PERSONAS_CHANGED' | 'PERMISSIONS_CHANGED' | 'SECRET_CHANGED' | 'WEBHOOK_FAILING';
+export type EventSubjectType = 'SERVICE_ACCOUNT' | 'REFRESH_TOKEN' | 'ACCESS_TOKEN' | 'WEBHOOK';
+export const TOKEN_EVENT_KINDS: readonly TokenEventKind[] = ['CREATED', 'REVOKED', 'EXPIRED', 'EXPIRING', 'DELETED', 'PERSONAS_CHANGED', 'PERMISSIONS_CHANGED', 'SECRET_CHANGED', 'WEBHOOK_FAILING'];
 
 export interface TokenEvent {
   cursor: string;
@@ -18,6 +18,8 @@ export interface TokenEvent {
   serviceAccountId: string;
   actor: string;
   at: Date;
+  /** EXPIRING only: the warning horizon it announces, in seconds before the expiry. */
+  horizonSeconds?: number;
 }
 
 export interface NewTokenEvent {
@@ -26,7 +28,11 @@ export interface NewTokenEvent {
   subjectType: EventSubjectType;
   subjectId: string;
   serviceAccountId: string;
+  horizonSeconds?: number;
 }
+
+/** Kinds that change nobody's access: caches and open sockets ignore them. */
+export const informational = (kind: string): boolean => kind === 'CREATED' || kind === 'EXPIRED' || kind === 'EXPIRING';
 
 export const EVENT_CHANNEL = 'keygate_events';
 const POLL_INTERVAL_MS = 5000;
@@ -57,6 +63,7 @@ interface EventRow {
   service_account_id: string;
   actor: string;
   at: Date | string;
+  horizon_seconds: number | null;
   position: LogPosition;
 }
 
@@ -93,6 +100,8 @@ export class EventService {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
+    /** Warning horizons in seconds before an expiry, largest first (KEYGATE_EXPIRY_WARNINGS). */
+    private readonly expiryWarnings: readonly number[] = [],
   ) {
     this.emitter.setMaxListeners(0);
   }
@@ -142,21 +151,36 @@ export class EventService {
     const column = (pick: (e: NewTokenEvent) => string) => events.map(pick);
     // One statement for any number of rows, in the order given (cursor order within the transaction).
     await tx.manager.query(
-      `INSERT INTO token_event (provider, kind, subject_type, subject_id, service_account_id, actor, at)
-       SELECT e.provider, e.kind, e.subject_type, e.subject_id, e.service_account_id, $6, $7
-         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[])
-              WITH ORDINALITY AS e (provider, kind, subject_type, subject_id, service_account_id, n)
+      `INSERT INTO token_event (provider, kind, subject_type, subject_id, service_account_id, horizon_seconds, actor, at)
+       SELECT e.provider, e.kind, e.subject_type, e.subject_id, e.service_account_id, e.horizon_seconds, $7, $8
+         FROM unnest($1::varchar[], $2::varchar[], $3::varchar[], $4::uuid[], $5::uuid[], $6::int[])
+              WITH ORDINALITY AS e (provider, kind, subject_type, subject_id, service_account_id, horizon_seconds, n)
         ORDER BY e.n`,
-      [column((e) => e.provider), column((e) => e.kind), column((e) => e.subjectType), column((e) => e.subjectId), column((e) => e.serviceAccountId), actorLabel(actor), at],
+      [
+        column((e) => e.provider),
+        column((e) => e.kind),
+        column((e) => e.subjectType),
+        column((e) => e.subjectId),
+        column((e) => e.serviceAccountId),
+        events.map((e) => e.horizonSeconds ?? null),
+        actorLabel(actor),
+        at,
+      ],
     );
     // Delivered by PostgreSQL only if this transaction commits.
     if (!this.db.embedded) await tx.manager.query('SELECT pg_notify($1, $2)', [EVENT_CHANNEL, '']);
-    tx.afterCommit(() => {
-      this.observer.appended?.(events);
-      // Before the caller's response goes out: this instance's caches forget at once.
-      this.emitter.emit('committed', events);
-      this.wake();
-    });
+    tx.afterCommit(() => this.announce(events));
+  }
+
+  /**
+   * Rows this instance wrote have committed (by `append`'s transaction or a group commit): before
+   * the caller's response goes out, this instance's caches forget at once and the tailer reads.
+   */
+  announce(events: readonly NewTokenEvent[]): void {
+    if (events.length === 0) return;
+    this.observer.appended?.(events);
+    this.emitter.emit('committed', events);
+    this.wake();
   }
 
   /**
@@ -208,10 +232,16 @@ export class EventService {
   }
 
   /**
-   * Writes one EXPIRED event per token past its expiry that has none yet, in batches of 1,000 per
-   * table, batch after batch while they come back full (a backlog drains at once, not a batch per
-   * sweep interval). The conditional update makes a second sweeper (another instance) skip rows
-   * the first claimed: no duplicates.
+   * Announces expiries: an EXPIRING event per token and warning horizon as the token enters it,
+   * then one EXPIRED event once it is past. In batches of 1,000 per table, batch after batch while
+   * they come back full (a backlog drains at once, not a batch per sweep interval).
+   *
+   * Each claimed token gets everything it is due in one transaction, oldest first: a token that
+   * crossed the 7d and 1d horizons and its expiry while keygate was down gets EXPIRING 7d,
+   * EXPIRING 1d, EXPIRED, in that order. A horizon counts only for a token that lives longer than
+   * it (a 30-minute token never "enters" a 1d horizon: no warning). The row lock with SKIP LOCKED
+   * makes a second sweeper (another instance) skip rows the first claimed, and the claimed row
+   * records what was announced: no duplicates.
    */
   async sweepExpired(): Promise<number> {
     let total = 0;
@@ -224,6 +254,7 @@ export class EventService {
 
   private sweepBatch(): Promise<{ announced: number; full: boolean }> {
     const now = this.clock.now();
+    const horizons = this.expiryWarnings;
     return this.db.transaction(async (tx) => {
       const events: NewTokenEvent[] = [];
       let full = false;
@@ -231,17 +262,34 @@ export class EventService {
         ['refresh_token', 'REFRESH_TOKEN'],
         ['access_token', 'ACCESS_TOKEN'],
       ] as const) {
+        // `due`: the smallest horizon the token has entered (and lives longer than).
         const result = await tx.manager.query(
-          `UPDATE ${table} SET expiry_announced_at = $1
-            WHERE id IN (SELECT id FROM ${table}
-                          WHERE expires_at <= $1 AND expiry_announced_at IS NULL AND revoked_at IS NULL
-                          ORDER BY expires_at LIMIT ${SWEEP_BATCH} FOR UPDATE SKIP LOCKED)
-            RETURNING id, owner_id, provider`,
-          [now],
+          `UPDATE ${table} t
+              SET expiry_warned_horizon = least(c.due, t.expiry_warned_horizon),
+                  expiry_announced_at = CASE WHEN t.expires_at <= $1 THEN $1::timestamptz END
+             FROM (SELECT x.id, d.due, x.expiry_warned_horizon AS warned,
+                          extract(epoch FROM x.expires_at - x.created_at)::float8 AS lifespan
+                     FROM ${table} x
+                     CROSS JOIN LATERAL (
+                       SELECT min(h) AS due FROM unnest($2::int[]) AS h
+                        WHERE x.expires_at - make_interval(secs => h) <= $1 AND x.expires_at - x.created_at > make_interval(secs => h)) d
+                    WHERE x.expires_at <= $1::timestamptz + make_interval(secs => $3::float8)
+                      AND x.expiry_announced_at IS NULL AND x.revoked_at IS NULL
+                      AND (x.expires_at <= $1 OR d.due < coalesce(x.expiry_warned_horizon, 2147483647))
+                    ORDER BY x.expires_at LIMIT ${SWEEP_BATCH} FOR UPDATE OF x SKIP LOCKED) c
+            WHERE t.id = c.id
+            RETURNING t.id, t.owner_id, t.provider, c.due, c.warned, c.lifespan, t.expiry_announced_at IS NOT NULL AS expired`,
+          [now, horizons, horizons[0] ?? 0],
         );
-        const rows: { id: string; owner_id: string; provider: string }[] = Array.isArray(result[0]) ? result[0] : result;
+        const rows: SweptRow[] = Array.isArray(result[0]) ? result[0] : result;
         if (rows.length === SWEEP_BATCH) full = true;
-        for (const row of rows) events.push({ provider: row.provider, kind: 'EXPIRED', subjectType, subjectId: row.id, serviceAccountId: row.owner_id });
+        for (const row of rows) {
+          const token = { provider: row.provider, subjectType, subjectId: row.id, serviceAccountId: row.owner_id };
+          const warned = row.warned ?? Infinity;
+          if (row.due !== null)
+            for (const horizon of horizons) if (horizon >= row.due && horizon < warned && horizon < Number(row.lifespan)) events.push({ ...token, kind: 'EXPIRING', horizonSeconds: horizon });
+          if (row.expired) events.push({ ...token, kind: 'EXPIRED' });
+        }
       }
       await this.append(tx, null, events);
       return { announced: events.length, full };
@@ -352,5 +400,16 @@ function toEvent(row: EventRow): TokenEvent {
     serviceAccountId: row.service_account_id,
     actor: row.actor,
     at: new Date(row.at),
+    ...(row.horizon_seconds === null || row.horizon_seconds === undefined ? {} : { horizonSeconds: Number(row.horizon_seconds) }),
   };
+}
+
+interface SweptRow {
+  id: string;
+  owner_id: string;
+  provider: string;
+  due: number | null;
+  warned: number | null;
+  lifespan: number | string;
+  expired: boolean;
 }

@@ -1,1 +1,2 @@
 export * from './event.service';
+export * from './evicted-cache';

@@ -1,1 +1,2 @@
 export * from './principal.service';
+export * from './email';

@@ -64,6 +64,8 @@ export interface PrincipalQuery {
   sort?: { field: 'createdAt' | 'name' | 'clientId'; direction: 'ASC' | 'DESC' };
   first?: number | null;
   after?: string | null;
+  /** False: `totalCount` is not counted (reads 0). */
+  countTotal?: boolean;
   offset?: number;
   limit?: number;
 }
@@ -241,12 +243,28 @@ export class PrincipalService {
     return events.filter((e) => e.subjectType !== 'SERVICE_ACCOUNT').map((e) => e.subjectId);
   }
 
-  /** A new show-once secret for a locked account (an OAuth client's), replacing the old one at once. */
-  async replaceSecret(scope: ChangeScope, account: PrincipalEntity, kind: SecretKind): Promise<Issued<PrincipalEntity>> {
+  /**
+   * A new show-once secret for a locked account (an OAuth client's). The old one stops working at
+   * once, or keeps working for `overlapSeconds` (clients switch over without downtime); a
+   * secret still in an earlier overlap is dropped now: at most two secrets work at any time.
+   */
+  async replaceSecret(scope: ChangeScope, account: PrincipalEntity, kind: SecretKind, overlapSeconds = 0): Promise<Issued<PrincipalEntity>> {
     const secret = generateSecret(kind);
-    await scope.tx.manager.update(PrincipalEntity, { id: account.id }, { secretHash: hashSecret(secret), updatedAt: this.clock.now() });
+    const now = this.clock.now();
+    const overlap = overlapSeconds > 0 && account.secretHash;
+    await scope.tx.manager.update(
+      PrincipalEntity,
+      { id: account.id },
+      {
+        secretHash: hashSecret(secret),
+        previousSecretHash: overlap ? account.secretHash : null,
+        previousSecretExpiresAt: overlap ? new Date(now.getTime() + overlapSeconds * 1000) : null,
+        updatedAt: now,
+      },
+    );
     scope.emit({ provider: account.provider, kind: 'SECRET_CHANGED', subjectType: 'SERVICE_ACCOUNT', subjectId: account.id, serviceAccountId: account.id });
     scope.setTarget(account.id);
+    scope.addDetail({ overlapSeconds: overlap ? overlapSeconds : 0 });
     return { record: (await this.find(account.id, scope.tx.manager))!, secret };
   }
 

@@ -8,11 +8,13 @@ import { FailureLimiter } from '../rate-limit';
 import { MasterKey, PublicUrl, SigningService, TokenIssuers } from '../signing';
 import { EventService } from '../events';
 import { noMetrics, type CoreMetrics } from '../metrics';
+import type { Logger } from '../logger';
 import { CatalogService } from './catalog.service';
 import { PrincipalService } from '../principals';
 import { ResourceService } from '../resources';
 import { TokenService } from './token.service';
 import { TokenQueryService } from '../tokens';
+import { DEFAULT_RETRY, WebhookDispatcher, WebhookService, type EventVisibility, type RetrySchedule } from '../webhooks';
 
 export * from './catalog.service';
 export * from './pagination';
@@ -20,12 +22,25 @@ export * from './pagination';
 export * from './token.service';
 
 export interface CoreOptions {
-  /** Failed authentications allowed per client address and minute (0: unlimited). */
+  /** Failed authentications allowed per client address (and per target) and minute, across instances on PostgreSQL (0: unlimited). */
   authFailuresPerMinute?: number;
   /** Encrypts signing keys at rest; asked for only when a key is first made or used. */
   masterKey?: () => MasterKey;
   lifespanOverrides?: Readonly<Record<string, Readonly<Record<string, number | null>>>>;
   metrics?: CoreMetrics;
+  /** EXPIRING warning horizons, seconds before an expiry, largest first (none: no warnings). */
+  expiryWarnings?: readonly number[];
+  webhooks?: WebhookOptions;
+}
+
+export interface WebhookOptions {
+  /** `KEYGATE_WEBHOOK_ALLOW_PRIVATE`. */
+  allowPrivate?: boolean;
+  /** Requests in flight per instance. */
+  concurrency?: number;
+  retry?: RetrySchedule;
+  leaseMs?: number;
+  timeoutMs?: number;
 }
 
 /** Everything core offers to providers and faces, built once per gateway. */
@@ -51,6 +66,12 @@ export class CoreServices {
   readonly publicUrl = new PublicUrl();
   /** Token issuers (URLs under the public URL) that providers declare, with their endpoints. */
   readonly issuers = new TokenIssuers(this.publicUrl);
+  /** Webhooks as callers manage them; delivery runs in `start` (WebhookDispatcher). */
+  readonly webhooks: WebhookService;
+  private dispatcher?: WebhookDispatcher;
+  private readonly webhookOptions: WebhookOptions;
+  private readonly metrics: CoreMetrics;
+  private readonly masterKey: () => MasterKey;
   private sweeper?: NodeJS.Timeout;
 
   constructor(
@@ -60,9 +81,10 @@ export class CoreServices {
   ) {
     this.audit = new AuditService(db, clock);
     const metrics = options.metrics ?? noMetrics;
-    this.authFailures = new FailureLimiter(clock, options.authFailuresPerMinute ?? 60, undefined, () => metrics.authFailure());
+    this.metrics = metrics;
+    this.authFailures = new FailureLimiter({ limit: options.authFailuresPerMinute ?? 60, pool: db.serverPool(), onFailure: () => metrics.authFailure() });
     this.authz = new AccessGuard(this.audit);
-    this.events = new EventService(db, clock);
+    this.events = new EventService(db, clock, options.expiryWarnings);
     this.change = createChange(db, this.events, this.audit);
     this.principals = new PrincipalService(db, clock);
     const masterKey =
@@ -70,8 +92,10 @@ export class CoreServices {
       (() => {
         throw new Error('KEYGATE_MASTER_KEY is not set: signing keys cannot be made or used.');
       });
+    this.masterKey = masterKey;
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
+    this.tokens.cacheSigned(this.events);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
@@ -80,11 +104,37 @@ export class CoreServices {
     this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);
     this.credentials.onLookup = (result) => metrics.credentialLookup(result);
     observeEvents(this.events, clock, metrics);
+    this.webhookOptions = options.webhooks ?? {};
+    this.webhooks = new WebhookService(db, clock, this.change, this.events, {
+      allowPrivate: this.webhookOptions.allowPrivate ?? false,
+      masterKey,
+      onCreated: () => this.dispatcher?.kick(),
+    });
   }
 
-  /** Starts the event tailer and the expiry sweeper (every `expirySweepSeconds`; 0 turns it off). */
-  async start(options: { expirySweepSeconds?: number } = {}): Promise<void> {
+  /**
+   * Starts the event tailer, the audit chain's sealer, the expiry sweeper (every `expirySweepSeconds`; 0 turns it off) and,
+   * given who may see what (`webhookVisibility`), webhook delivery.
+   */
+  async start(options: { expirySweepSeconds?: number; webhookVisibility?: EventVisibility; logger?: Logger } = {}): Promise<void> {
     await this.events.start();
+    this.audit.chain.start();
+    if (options.webhookVisibility) {
+      const settings = this.webhookOptions;
+      this.dispatcher = new WebhookDispatcher(this.db, this.clock, this.events, this.audit, this.credentials, {
+        allowPrivate: settings.allowPrivate ?? false,
+        concurrency: settings.concurrency ?? 8,
+        retry: settings.retry ?? DEFAULT_RETRY,
+        leaseMs: settings.leaseMs ?? 30_000,
+        timeoutMs: settings.timeoutMs ?? 10_000,
+        source: () => this.eventSource(),
+        masterKey: this.masterKey,
+        visibility: options.webhookVisibility,
+        logger: options.logger?.child({ component: 'webhooks' }),
+        metrics: this.metrics,
+      });
+      await this.dispatcher.start();
+    }
     const seconds = options.expirySweepSeconds ?? 30;
     if (seconds > 0) {
       this.sweeper = setInterval(() => void this.events.sweepExpired().catch(() => undefined), seconds * 1000);
@@ -92,8 +142,19 @@ export class CoreServices {
     }
   }
 
+  /** The CloudEvents `source` of webhook deliveries: the public URL (known once the gateway listens). */
+  private eventSource(): string {
+    try {
+      return this.publicUrl.get();
+    } catch {
+      return 'urn:keygate';
+    }
+  }
+
   async stop(): Promise<void> {
     if (this.sweeper) clearInterval(this.sweeper);
+    await this.dispatcher?.stop();
+    await this.audit.chain.stop();
     await this.events.stop();
   }
 }

@@ -5,6 +5,7 @@ export interface Page<T> {
   nodes: T[];
   hasNextPage: boolean;
   endCursor: string | null;
+  /** 0 when the lister was told not to count (`countTotal: false`). */
   totalCount: number;
 }
 
@@ -31,10 +32,11 @@ export function decodeCursor(cursor: string): [string, string] {
 export async function keysetPage<E extends { createdAt: Date; id: string }>(
   qb: SelectQueryBuilder<E>,
   alias: string,
-  args: { first?: number | null; after?: string | null },
+  args: { first?: number | null; after?: string | null; countTotal?: boolean },
 ): Promise<Page<E>> {
   const first = Math.min(Math.max(args.first ?? 20, 0), MAX_PAGE);
-  const totalCount = await qb.clone().getCount();
+  // A count reads every matching row: only when the caller asked for it.
+  const totalCount = args.countTotal === false ? 0 : await qb.clone().getCount();
   if (args.after) {
     const [createdAt, id] = decodeCursor(args.after);
     qb.andWhere(`(${alias}.created_at, ${alias}.id) > (:createdAt, :id)`, { createdAt, id });

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { SigningService } from '../signing';
-import { AccessTokenEntity, RefreshTokenEntity, type PrincipalEntity } from '../../entities';
-import type { ChangeScope } from '../change';
+import { AccessTokenEntity, PrincipalEntity, RefreshTokenEntity } from '../../entities';
+import type { Additions, ChangeScope } from '../change';
 import type { Clock } from '../clock';
 import type { ProviderDescriptor } from '../context';
-import type { Database } from '../database';
+import { entityColumns, entityOf, type Database, type PreparedStatement } from '../database';
 import { badInput, notFound } from '../errors';
-import type { NewTokenEvent } from '../events';
+import { EvictedCache, type EventService, type NewTokenEvent } from '../events';
 import { generateSecret, hashSecret, parseSecret, SECRET_KINDS, type Issued, type SecretKind } from '../secrets';
 import { activeTokenSql, expiryFrom, tokenStatus, type TokenStatus } from '../tokens';
 import { unwrapRows } from '../principals/principal.service';
@@ -37,11 +37,20 @@ export interface SignedToken {
   kind: string;
 }
 
+export interface TokenWithOwner {
+  token: AccessTokenEntity;
+  /** Null once the owner is deleted. */
+  owner: PrincipalEntity | null;
+}
+
 export type AnyToken = { type: 'refresh'; token: RefreshTokenEntity } | { type: 'access'; token: AccessTokenEntity };
 type Table = 'access_token' | 'refresh_token';
 
 /** Tokens: the one place that reads and writes `refresh_token` and `access_token`. */
 export class TokenService {
+  private prepared?: Record<'byJti' | 'bySecretHash' | 'byId', PreparedStatement>;
+  private signedCache?: EvictedCache<TokenWithOwner>;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -120,30 +129,85 @@ export class TokenService {
     return { token, kid, jti, kind: options.kind, issuedAt: new Date(iat * 1000), expiresAt: new Date(exp * 1000) };
   }
 
-  /** The row of a signed token, keyed by `jti` (for revocation and status); its secret is the JWT itself. */
-  async recordSigned(scope: ChangeScope, provider: ProviderDescriptor, owner: PrincipalEntity, signed: SignedToken): Promise<Issued<AccessTokenEntity>> {
-    const { manager } = scope.tx;
-    const record = await manager.save(
-      manager.create(AccessTokenEntity, { provider: provider.id, ownerId: owner.id, kind: signed.kind, jti: signed.jti, kid: signed.kid, secretHash: null, createdAt: signed.issuedAt, expiresAt: signed.expiresAt }),
-    );
-    scope.emit({ provider: provider.id, kind: 'CREATED', subjectType: 'ACCESS_TOKEN', subjectId: record.id, serviceAccountId: owner.id });
-    scope.setTarget(record.id);
-    scope.addDetail({ owner: owner.id, kind: signed.kind, kid: signed.kid });
-    return { record, secret: signed.token };
+  /**
+   * The rows a signed token adds, for `change.append` (a grant: nothing to read or lock, so it joins
+   * the group commit): its row keyed by `jti`, its CREATED event, its audit target and detail.
+   */
+  signedAdditions(provider: ProviderDescriptor, owner: PrincipalEntity, signed: SignedToken): Additions {
+    const id = randomUUID();
+    return {
+      accessTokens: [{ id, provider: provider.id, ownerId: owner.id, kind: signed.kind, jti: signed.jti, kid: signed.kid, createdAt: signed.issuedAt, expiresAt: signed.expiresAt }],
+      events: [{ provider: provider.id, kind: 'CREATED', subjectType: 'ACCESS_TOKEN', subjectId: id, serviceAccountId: owner.id }],
+      target: id,
+      detail: { owner: owner.id, kind: signed.kind, kid: signed.kid },
+    };
   }
 
-  async findByJti(jti: string, manager: EntityManager = this.db.manager): Promise<AccessTokenEntity | null> {
+  /**
+   * A signed token's row by `jti`, with its owner while the owner lives (introspection, revocation).
+   * Kept in the event-evicted cache once `cacheSigned` is on: a revocation or the owner's deletion
+   * evicts it; expiry is the caller's check.
+   */
+  async findByJtiWithOwner(jti: string): Promise<TokenWithOwner | null> {
     if (!isUuid(jti)) return null;
-    return manager.findOne(AccessTokenEntity, { where: { jti } });
+    const load = () => this.withOwner(this.statements.byJti, jti);
+    return this.signedCache ? this.signedCache.get(jti, load, ({ token }) => [token.id, token.ownerId]) : load();
+  }
+
+  /** Keeps signed tokens' rows (by `jti`) while the event stream says nothing about them. */
+  cacheSigned(events: EventService): void {
+    this.signedCache = new EvictedCache(events, this.clock);
+  }
+
+  /** An opaque access token's row by its secret, with its owner while the owner lives (validation). */
+  async findAccessTokenBySecretWithOwner(secret: string): Promise<TokenWithOwner | null> {
+    if (!parseSecret(secret)) return null;
+    return this.withOwner(this.statements.bySecretHash, hashSecret(secret));
   }
 
   /** Finds a token of either type by id. */
-  async find(id: string, manager: EntityManager = this.db.manager): Promise<AnyToken | null> {
+  async find(id: string, manager?: EntityManager): Promise<AnyToken | null> {
     if (!isUuid(id)) return null;
-    const refresh = await manager.findOne(RefreshTokenEntity, { where: { id } });
-    if (refresh) return { type: 'refresh', token: refresh };
-    const access = await manager.findOne(AccessTokenEntity, { where: { id } });
-    return access ? { type: 'access', token: access } : null;
+    if (manager) {
+      const refresh = await manager.findOne(RefreshTokenEntity, { where: { id } });
+      if (refresh) return { type: 'refresh', token: refresh };
+      const access = await manager.findOne(AccessTokenEntity, { where: { id } });
+      return access ? { type: 'access', token: access } : null;
+    }
+    const [row] = await this.db.prepared<Record<string, unknown>>(this.statements.byId, [id]);
+    if (!row) return null;
+    return row['refresh.id'] != null ? { type: 'refresh', token: entityOf(RefreshTokenEntity, row, 'refresh.') } : { type: 'access', token: entityOf(AccessTokenEntity, row, 'access.') };
+  }
+
+  private async withOwner(statement: PreparedStatement, key: string): Promise<TokenWithOwner | null> {
+    const [row] = await this.db.prepared<Record<string, unknown>>(statement, [key]);
+    if (!row) return null;
+    return { token: entityOf(AccessTokenEntity, row, 'token.'), owner: row['owner.id'] != null ? entityOf(PrincipalEntity, row, 'owner.') : null };
+  }
+
+  /** The hot paths' statements, from the entities' columns (built once the ORM knows them). */
+  private get statements(): Record<'byJti' | 'bySecretHash' | 'byId', PreparedStatement> {
+    return (this.prepared ??= ((db) => {
+      const withOwner = (name: string, where: string): PreparedStatement => ({
+        name,
+        text: `SELECT ${entityColumns(db, AccessTokenEntity, 't', 'token.')}, ${entityColumns(db, PrincipalEntity, 'a', 'owner.')}
+                 FROM access_token t LEFT JOIN service_account a ON a.id = t.owner_id AND a.deleted_at IS NULL
+                WHERE ${where}`,
+      });
+      return {
+        byJti: withOwner('keygate_token_by_jti', 't.jti = $1'),
+        bySecretHash: withOwner('keygate_token_by_hash', 't.secret_hash = $1'),
+        // A refresh token wins over an access token of the same id (as the ORM lookup had it); ids are random uuids.
+        byId: {
+          name: 'keygate_token_by_id',
+          text: `SELECT ${entityColumns(db, RefreshTokenEntity, 'r', 'refresh.')}, ${entityColumns(db, AccessTokenEntity, 'a', 'access.')}
+                   FROM (SELECT 1) one
+                   LEFT JOIN refresh_token r ON r.id = $1::uuid
+                   LEFT JOIN access_token a ON a.id = $1::uuid AND r.id IS NULL
+                  WHERE r.id IS NOT NULL OR a.id IS NOT NULL`,
+        },
+      };
+    })(this.db));
   }
 
   async findRefreshTokenBySecret(secret: string): Promise<RefreshTokenEntity | null> {
@@ -151,10 +215,6 @@ export class TokenService {
     return this.db.manager.findOne(RefreshTokenEntity, { where: { secretHash: hashSecret(secret) } });
   }
 
-  async findAccessTokenBySecret(secret: string): Promise<AccessTokenEntity | null> {
-    if (!parseSecret(secret)) return null;
-    return this.db.manager.findOne(AccessTokenEntity, { where: { secretHash: hashSecret(secret) } });
-  }
 
   /** Locks a refresh token's row for the rest of the change, or NOT_FOUND. */
   async lockRefreshToken(scope: ChangeScope, id: string): Promise<RefreshTokenEntity> {

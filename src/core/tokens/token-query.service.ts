@@ -106,12 +106,12 @@ export class TokenQueryService {
     ctx: RequestContext,
     providers: readonly ProviderDescriptor[],
     filter: TokenFilter,
-    args: { first?: number | null; after?: string | null },
+    args: { first?: number | null; after?: string | null; countTotal?: boolean },
   ): Promise<Page<ListedToken>> {
     const first = Math.min(Math.max(args.first ?? 20, 0), MAX_PAGE);
     const where = await this.where(ctx, providers, filter);
     if (!where) return { nodes: [], hasNextPage: false, endCursor: null, totalCount: 0 };
-    const [{ count }] = await this.db.manager.query(`SELECT count(*)::int AS count FROM ${TOKENS} WHERE ${where.sql}`, where.params);
+    const [{ count }] = args.countTotal === false ? [{ count: 0 }] : await this.db.manager.query(`SELECT count(*)::int AS count FROM ${TOKENS} WHERE ${where.sql}`, where.params);
     if (args.after) {
       const [createdAt, id] = decodeCursor(args.after);
       where.add(`(t.created_at, t.id) < (${where.instant(new Date(createdAt))}, ${where.param(id)}::uuid)`);
@@ -225,6 +225,7 @@ function toListedToken(row: TokenRowData): ListedToken {
     revokedAt: toDate(row.revoked_at),
     revokedBy: row.revoked_by,
     expiryAnnouncedAt: null,
+    expiryWarnedHorizon: null,
   };
   if (row.type === 'refresh') return { type: 'refresh', token: Object.assign(new RefreshTokenEntity(), common, { name: row.name ?? '' }) };
   return {

@@ -1,6 +1,7 @@
 import { badInput, type TokenStatus } from '../../core';
 import type { AccessTokenEntity, PrincipalEntity, RefreshTokenEntity } from '../../entities';
 import type { ErrorShape } from '../route-kit';
+import { alationError } from './alation.shapes';
 
 /** ISO-8601 UTC with microseconds and `Z`, as Alation writes them: `2022-11-15T21:52:48.116496Z`. */
 export function vendorTime(date: Date | null): string | null {
@@ -59,6 +60,7 @@ export function readBody(body: Record<string, unknown>, spec: Record<string, Fie
 
 /** `{"detail", "code"}` for every failure; 400s also carry `title` and `errors`. Never a stack trace. */
 export const alationErrors: ErrorShape = {
+  schema: alationError,
   render({ status, code, message, details }) {
     if (code === 'INTERNAL') return { body: { detail: 'Internal server error.', code: '500000' } };
     if (code === 'BAD_REQUEST') return { body: { title: 'Invalid Payload', detail: message, errors: [], code: '400000' } };

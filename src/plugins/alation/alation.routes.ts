@@ -3,6 +3,7 @@ import type { PrincipalEntity, RefreshTokenEntity } from '../../entities';
 import type { RouteKit, RouteRequest } from '../route-kit';
 import { accessBody, alationErrors, readBody, refreshBody, vendorTime } from './alation.mapper';
 import { ALATION_MESSAGES } from './alation.policy';
+import * as shapes from './alation.shapes';
 import type { AlationService } from './alation.service';
 
 /**
@@ -39,7 +40,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.createRefreshToken(req.ctx, { username: body.username as string, password: body.password as string, name: body.name as string });
       return { status: 201, body: { refresh_token: issued.secret, ...refreshBody(issued.record, await ownerOf(issued.record.ownerId), status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Create a refresh token with a user name and password' },
+    { ...bodyAuth, secret: true, summary: 'Create a refresh token with a user name and password', request: { json: shapes.credentialsRequest }, responses: { 201: shapes.issuedRefreshToken } },
   );
   kit.route(
     'POST',
@@ -50,7 +51,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.regenerateRefreshToken(ctx, token.id);
       return { status: 201, body: { refresh_token: issued.secret, ...refreshBody(issued.record, owner, status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Replace a refresh token by a new one with the same name' },
+    { ...bodyAuth, secret: true, summary: 'Replace a refresh token by a new one with the same name', request: { json: shapes.refreshTokenRequest }, responses: { 201: shapes.issuedRefreshToken } },
   );
   kit.route(
     'POST',
@@ -61,7 +62,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const issued = await acts.createAccessToken(ctx, { refreshTokenId: token.id });
       return { status: 201, body: { api_access_token: issued.secret, ...accessBody(issued.record, owner, status) } };
     },
-    { ...bodyAuth, secret: true, summary: 'Create an API access token from a refresh token' },
+    { ...bodyAuth, secret: true, summary: 'Create an API access token from a refresh token', request: { json: shapes.refreshTokenRequest }, responses: { 201: shapes.issuedAccessToken } },
   );
   kit.route(
     'POST',
@@ -70,7 +71,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const { token, owner } = await byRefreshToken(req);
       return { body: refreshBody(token, owner, status) };
     },
-    { ...bodyAuth, summary: "A refresh token's status" },
+    { ...bodyAuth, summary: "A refresh token's status", request: { json: shapes.refreshTokenRequest }, responses: { 200: shapes.refreshTokenBody } },
   );
   kit.route(
     'POST',
@@ -80,7 +81,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const { token, owner } = await alation.authenticateAccessToken(req.ctx, body.api_access_token as string, body.user_id as number);
       return { body: { ...accessBody(token, owner, status), last_used_at: vendorTime(token.lastUsedAt) } };
     },
-    { ...bodyAuth, summary: "An API access token's status" },
+    { ...bodyAuth, summary: "An API access token's status", request: { json: shapes.accessTokenRequest }, responses: { 200: shapes.validatedAccessToken } },
   );
   kit.route(
     'POST',
@@ -90,7 +91,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       await acts.revokeAccessTokens(ctx, token.id);
       return { body: { detail: `Revoked active access tokens for refresh token "${token.name}".` } };
     },
-    { ...bodyAuth, summary: "Revoke a refresh token's access tokens" },
+    { ...bodyAuth, summary: "Revoke a refresh token's access tokens", request: { json: shapes.refreshTokenRequest }, responses: { 200: shapes.detail } },
   );
 
   /** keygate's routes take the caller's API access token in `TOKEN` (or `Authorization: Bearer`); `user_id` names another user. */
@@ -118,7 +119,7 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       });
       return { body: { user_id: Number(user.number), refresh_tokens } };
     },
-    { errors: alationErrors, summary: "A user's refresh tokens with their access token's status" },
+    { errors: alationErrors, summary: "A user's refresh tokens with their access token's status", request: { json: shapes.optionalUserRequest }, responses: { 200: shapes.refreshTokenList } },
   );
   kit.route(
     'POST',
@@ -128,6 +129,6 @@ export function alationRoutes(kit: RouteKit, alation: AlationService): void {
       const { revokedIds } = await acts.revokeAllTokens(ctx, { id: user.id });
       return { body: { detail: `Revoked ${revokedIds.length} active token(s) of user ${Number(user.number)}.`, revoked: revokedIds.length } };
     },
-    { errors: alationErrors, summary: "Revoke every token of a user" },
+    { errors: alationErrors, summary: 'Revoke every token of a user', request: { json: shapes.userRequest }, responses: { 200: shapes.revokedUserTokens } },
   );
 }

@@ -39,7 +39,7 @@ export class AlationService {
 
   /** Username and password, checked in constant work whether or not the user exists; guessing is limited per address and per user name. */
   signIn(ctx: RequestContext, username: string, password: string): Promise<Actor> {
-    return this.core.authFailures.attempt([ctx.address ?? 'unknown', `alation-user:${username}`], async () => {
+    return this.core.authFailures.attempt({ address: ctx.address ?? 'unknown', target: `alation-user:${username}`, lockTarget: true }, async () => {
       const found = await this.core.principals.findByName(this.provider.id, username);
       // An OAuth client's system user has no password and signs in with its client secret only.
       const account = found && found.kind !== OAUTH_CLIENT_KIND ? found : null;
@@ -97,7 +97,7 @@ export class AlationService {
    * the Actor of its owner: one 401 for anything that does not match, counted by the failure limiter.
    */
   authenticateRefreshToken(ctx: RequestContext, secret: string, userId: number): Promise<{ token: RefreshTokenEntity; owner: PrincipalEntity; ctx: RequestContext }> {
-    return this.core.authFailures.attempt([ctx.address ?? 'unknown'], async () => {
+    return this.core.authFailures.attempt({ address: ctx.address ?? 'unknown', target: `alation-user-id:${userId}` }, async () => {
       const token = await this.core.tokens.findRefreshTokenBySecret(secret);
       const owner = token && token.provider === this.provider.id ? await this.core.principals.find(token.ownerId) : null;
       if (!token || !owner || Number(owner.number) !== userId) throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.refreshInvalid);
@@ -108,9 +108,10 @@ export class AlationService {
 
   /** An access token by its secret and its owner's `user_id`. */
   authenticateAccessToken(ctx: RequestContext, secret: string, userId: number): Promise<{ token: AccessTokenEntity; owner: PrincipalEntity }> {
-    return this.core.authFailures.attempt([ctx.address ?? 'unknown'], async () => {
-      const token = await this.core.tokens.findAccessTokenBySecret(secret);
-      const owner = token && token.provider === this.provider.id && token.kind === 'access' ? await this.core.principals.find(token.ownerId) : null;
+    return this.core.authFailures.attempt({ address: ctx.address ?? 'unknown', target: `alation-user-id:${userId}` }, async () => {
+      const found = await this.core.tokens.findAccessTokenBySecretWithOwner(secret);
+      const token = found?.token;
+      const owner = token && token.provider === this.provider.id && token.kind === 'access' ? found.owner : null;
       if (!token || !owner || Number(owner.number) !== userId) throw new GatewayError('UNAUTHENTICATED', ALATION_MESSAGES.accessInvalid);
       return { token, owner };
     });

@@ -32,7 +32,7 @@ export async function importAlationUsers(
   options: ImportOptions = {},
 ): Promise<ImportResult> {
   const progress = options.onProgress ?? (() => undefined);
-  const { records, unterminatedQuoteLine } = parseCsv(csv);
+  const { records, error: unreadable } = parseCsv(csv);
   const [header, ...data] = records;
   const result = (errors: ImportRowError[], valid: number): ImportResult => ({
     confirmed: false,
@@ -42,8 +42,7 @@ export async function importAlationUsers(
     created: [],
   });
 
-  if (unterminatedQuoteLine !== null)
-    return result([{ line: unterminatedQuoteLine, field: null, message: 'A quoted field is never closed: the file cannot be read past this line.' }], 0);
+  if (unreadable) return result([{ line: unreadable.line, field: null, message: unreadable.message }], 0);
   if (!header) return result([{ line: 1, field: null, message: `The file is empty. Expected the header ${CSV_COLUMNS.join(',')}.` }], 0);
   if (data.length > MAX_IMPORT_ROWS) throw badInput(`The file has ${data.length} rows; import at most ${MAX_IMPORT_ROWS} at a time.`, { field: 'csv' });
 
@@ -64,6 +63,12 @@ export async function importAlationUsers(
     if (index % 1000 === 0) progress('validate', index, data.length);
     if (record.fields.length !== columns.length) {
       errors.push({ line: record.line, field: null, message: `Expected ${columns.length} fields, found ${record.fields.length}.` });
+      return;
+    }
+    // PostgreSQL text cannot hold NUL: refused here, per line, rather than failing the write.
+    const withNul = record.fields.findIndex((value) => value.includes('\u0000'));
+    if (withNul >= 0) {
+      errors.push({ line: record.line, field: columns[withNul], message: `${columns[withNul]} contains a NUL character.` });
       return;
     }
     const cell = (name: string) => {

@@ -1,3 +1,4 @@
+import { isEmailAddress } from '../../core';
 import { ALATION_ROLES } from './alation.policy';
 
 /** An Alation user as the CSV template and `createServiceAccount` describe it. */
@@ -16,7 +17,8 @@ export interface FieldProblem {
   message: string;
 }
 
-const EMAIL = /^[^\s@",;<>()]+@[^\s@",;<>()]+\.[^\s@",;<>()]{2,}$/;
+/** What a spreadsheet would run as a formula when the value is opened there (CSV injection). */
+const FORMULA_START = /^[=+\-@]/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const COMMON_PASSWORDS = new Set(['password', 'passwordhere', 'password1', 'password123', 'changeme', 'welcome1', 'qwerty123', 'letmein1', 'administrator']);
@@ -45,6 +47,10 @@ export function passwordProblem(password: string, user: string): string | null {
   return weak ? `Password is too weak: ${PASSWORD_RULE}.` : null;
 }
 
+function formulaMessage(field: string): string {
+  return `${field} must not start with =, +, - or @ (a spreadsheet would run it as a formula).`;
+}
+
 function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   const trimmed = String(value).trim();
@@ -68,10 +74,12 @@ export function validateUserFields(raw: Record<string, unknown>): { fields: Alat
 
   if (!user) problems.push({ field: 'user', message: 'Missing field: user.' });
   else if (user.length > 255 || CONTROL.test(user)) problems.push({ field: 'user', message: 'user must be 1 to 255 printable characters.' });
+  else if (FORMULA_START.test(user)) problems.push({ field: 'user', message: formulaMessage('user') });
   if (displayName && displayName.length > 255) problems.push({ field: 'display_name', message: 'display_name is longer than 255 characters.' });
   if (title && title.length > 255) problems.push({ field: 'title', message: 'title is longer than 255 characters.' });
   if (!email) problems.push({ field: 'email', message: 'Missing field: email.' });
-  else if (email.length > 320 || !EMAIL.test(email)) problems.push({ field: 'email', message: `Invalid email address "${email.slice(0, 100)}".` });
+  else if (FORMULA_START.test(email)) problems.push({ field: 'email', message: formulaMessage('email') });
+  else if (!isEmailAddress(email)) problems.push({ field: 'email', message: `Invalid email address "${email.slice(0, 100)}".` });
   if (!role) problems.push({ field: 'role', message: `Missing field: role. Allowed roles (case-sensitive): ${ALATION_ROLES.join(', ')}.` });
   else {
     const problem = roleProblem(role);

@@ -2,6 +2,7 @@ import { badInput, isUuid } from '../../core';
 import type { PersonaEntity, PrincipalEntity } from '../../entities';
 import type { ListQuery } from '../acts';
 import type { ErrorShape } from '../route-kit';
+import { atlanError } from './atlan.shapes';
 import { ATLAN_KINDS } from './atlan.policy';
 
 /** Atlan's documented "never expires" value. */
@@ -180,6 +181,7 @@ export function jsonBody(req: { is(type: string): boolean; rawBody: unknown }): 
 
 /** `{error, code, message}` (pyatlan reads `message`); anything unexpected is a masked 500. */
 export const atlanErrors: ErrorShape = {
+  schema: atlanError,
   render({ code, message }) {
     if (code === 'INTERNAL') return { body: { error: 'internal_server_error', code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' } };
     return { body: { error: code.toLowerCase(), code, message } };

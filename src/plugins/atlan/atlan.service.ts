@@ -225,7 +225,7 @@ export class AtlanResources {
     if (!level) throw notFound('Route');
     const resource = await this.find(type, guid);
     if (!ctx.actor) throw new GatewayError('UNAUTHENTICATED', 'Send the bearer token of a user who ' + rules.standing + '.');
-    const subject = await this.subject(body);
+    const subject = await this.subject(ctx, body);
     const isToken = subject.kind === ATLAN_KINDS.apiToken;
     const action = isToken ? rules.addToken : rules.manage;
     try {
@@ -245,7 +245,7 @@ export class AtlanResources {
     return this.view(resource);
   }
 
-  private async subject(body: GrantSubject): Promise<PrincipalEntity> {
+  private async subject(ctx: RequestContext, body: GrantSubject): Promise<PrincipalEntity> {
     const given = (['apiToken', 'clientId', 'username'] as const).filter((k) => body[k] !== undefined && body[k] !== null);
     if (given.length !== 1 || typeof body[given[0]] !== 'string' || !(body[given[0]] as string).trim())
       throw badInput('Name exactly one principal: "apiToken" (the API token\'s value), "clientId" (apikey-…, with or without service-account-) or "username" (a user).', { field: 'body' });
@@ -254,8 +254,10 @@ export class AtlanResources {
     if (given[0] === 'apiToken') {
       let actor: Actor | null = null;
       try {
-        actor = await this.core.credentials.resolve(value);
-      } catch {
+        // A token's value in a body is a secret check like a bearer header: guesses count.
+        actor = await this.core.authFailures.attempt({ address: ctx.address ?? 'unknown' }, () => this.core.credentials.resolve(value));
+      } catch (error) {
+        if (error instanceof GatewayError && error.code === 'RATE_LIMITED') throw error;
         actor = null;
       }
       if (!actor || actor.provider !== this.provider.id || actor.principalKind !== ATLAN_KINDS.apiToken) throw badInput('apiToken is not a valid, active Atlan API token.', { field: 'apiToken' });

@@ -1,5 +1,6 @@
 import type { PrincipalEntity } from '../../entities';
 import type { ErrorShape } from '../route-kit';
+import { exampleError } from './example.shapes';
 
 /** The vendor's account body. */
 export function accountBody(account: PrincipalEntity) {
@@ -8,5 +9,6 @@ export function accountBody(account: PrincipalEntity) {
 
 /** The vendor's error body: `{error: message}`. */
 export const exampleErrors: ErrorShape = {
+  schema: exampleError,
   render: ({ code, message }) => ({ body: { error: code === 'INTERNAL' ? 'Internal error' : message } }),
 };

@@ -1,5 +1,6 @@
 import type { AccessTokenEntity, PrincipalEntity } from '../../entities';
 import type { ErrorShape } from '../route-kit';
+import { talendError } from './talend.shapes';
 
 /** Talend's service-account body: `{id, name, permissions, createdDate, lastModifiedDate}`. */
 export function serviceAccountBody(account: PrincipalEntity, permissions: string[]) {
@@ -29,6 +30,7 @@ export function personalTokenBody(token: AccessTokenEntity) {
 
 /** Every failure as JSON `{status, error, message}` (plus `field` / `unknown` where useful); an OAuth `error` detail wins. */
 export const talendErrors: ErrorShape = {
+  schema: talendError,
   render({ status, code, message, details }) {
     if (code === 'INTERNAL') return { body: { status: 500, error: 'internal_error', message: 'Internal server error' } };
     const { error, ...rest } = details;
@@ -41,6 +43,7 @@ export const talendErrors: ErrorShape = {
 
 /** The token exchange: every authentication failure is one `invalid_client` with the Basic challenge. */
 export const talendTokenErrors: ErrorShape = {
+  schema: talendError,
   render(failure) {
     if (failure.code !== 'UNAUTHENTICATED') return talendErrors.render(failure);
     return {

@@ -133,7 +133,7 @@ export class TalendService {
       lifespanSeconds,
       claims: { permissions: [...actor.permissions].sort() },
     });
-    await this.core.change(acting, { provider: this.provider, action: TalendActions.exchangeToken }, (scope) => this.core.tokens.recordSigned(scope, this.provider, account, signed));
+    await this.core.change.append(acting, { provider: this.provider, action: TalendActions.exchangeToken }, this.core.tokens.signedAdditions(this.provider, account, signed));
     return { access_token: signed.token, token_type: 'Bearer', expires_in: lifespanSeconds };
   }
 

@@ -8,7 +8,7 @@ export interface StreamFilter {
 }
 
 /** Who may see an event: the operator, the provider's administrators, and the account it concerns. */
-export async function maySee(ctx: GraphQLContext, actor: Actor, event: TokenEvent): Promise<boolean> {
+export async function maySee(ctx: Pick<GraphQLContext, 'registry'>, actor: Actor, event: TokenEvent): Promise<boolean> {
   if (!ctx.registry.has(event.provider)) return false;
   const provider = ctx.registry.get(event.provider);
   const target = { ownerId: event.serviceAccountId };

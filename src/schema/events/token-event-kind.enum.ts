@@ -10,6 +10,8 @@ export enum TokenEventKind {
   PERSONAS_CHANGED = 'PERSONAS_CHANGED',
   PERMISSIONS_CHANGED = 'PERMISSIONS_CHANGED',
   SECRET_CHANGED = 'SECRET_CHANGED',
+  /** A webhook has failed for longer than its retry window (subject: the webhook). */
+  WEBHOOK_FAILING = 'WEBHOOK_FAILING',
 }
 
 registerEnumType(TokenEventKind, { name: 'TokenEventKind', description: 'What happened to a token or service account.' });

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import type { TokenEvent as CoreTokenEvent } from '../../core';
 import { Provider } from '../common/provider.enum';
 
@@ -10,7 +10,7 @@ export class TokenEvent {
   @Field(() => Provider)
   provider: string;
 
-  @Field({ description: 'CREATED, REVOKED, EXPIRED, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED or SECRET_CHANGED.' })
+  @Field({ description: 'CREATED, REVOKED, EXPIRED, EXPIRING, DELETED, PERSONAS_CHANGED, PERMISSIONS_CHANGED or SECRET_CHANGED.' })
   kind: string;
 
   @Field({ description: 'SERVICE_ACCOUNT, REFRESH_TOKEN or ACCESS_TOKEN.' })
@@ -27,6 +27,9 @@ export class TokenEvent {
 
   @Field()
   at: Date;
+
+  @Field(() => Int, { nullable: true, description: 'EXPIRING only: the warning horizon it announces, in seconds before the expiry (KEYGATE_EXPIRY_WARNINGS).' })
+  horizonSeconds?: number;
 
   static from(event: CoreTokenEvent): TokenEvent {
     return Object.assign(new TokenEvent(), event);

@@ -21,6 +21,15 @@ export class CreateOAuthClientInput {
   role: string;
 }
 
+@ObjectType({ description: 'A client secret that works (never the secret itself).' })
+export class OAuthClientSecret {
+  @Field({ description: 'True for the newest secret; false for the previous one, kept for a rotation overlap.' })
+  current: boolean;
+
+  @Field(() => Date, { nullable: true, description: 'When it stops working; null: until the next regeneration.' })
+  expiresAt: Date | null;
+}
+
 @ObjectType()
 export class OAuthClient {
   @Field(() => ID)
@@ -37,6 +46,9 @@ export class OAuthClient {
 
   @Field(() => ServiceAccount)
   serviceAccount: ServiceAccount;
+
+  @Field(() => [OAuthClientSecret], { description: 'The secrets that work now: the current one, and the previous one while its overlap lasts.' })
+  secrets: OAuthClientSecret[];
 }
 
 @ObjectType()
@@ -62,7 +74,7 @@ export class RegenerateOAuthClientSecretPayload {
   @Field(() => OAuthClient)
   client: OAuthClient;
 
-  @Field({ description: 'Shown here once and never again; the previous secret no longer works.' })
+  @Field({ description: 'Shown here once and never again; the previous secret works until the overlap ends (client.secrets).' })
   clientSecret: string;
 }
 
@@ -75,8 +87,10 @@ export class RevokeOAuthClientTokensPayload {
   revokedIds: string[];
 }
 
-function clientOf(account: PrincipalEntity): OAuthClient {
-  return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account) };
+function clientOf(account: PrincipalEntity, now: Date): OAuthClient {
+  const secrets: OAuthClientSecret[] = account.secretHash ? [{ current: true, expiresAt: null }] : [];
+  if (account.previousSecretHash && account.previousSecretExpiresAt && account.previousSecretExpiresAt > now) secrets.push({ current: false, expiresAt: account.previousSecretExpiresAt });
+  return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account), secrets };
 }
 
 @Resolver()
@@ -85,21 +99,25 @@ export class OAuthResolver {
   @Mutation(() => CreateOAuthClientPayload)
   async createOAuthClient(@Arg('input') input: CreateOAuthClientInput, @Ctx() ctx: GraphQLContext): Promise<CreateOAuthClientPayload> {
     const { client, clientSecret } = await ctx.registry.createOAuthClient(ctx, input);
-    return { client: clientOf(client), clientSecret };
+    return { client: clientOf(client, ctx.core.clock.now()), clientSecret };
   }
 
   @Authorized()
   @Mutation(() => RegenerateOAuthClientSecretPayload)
-  async regenerateOAuthClientSecret(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RegenerateOAuthClientSecretPayload> {
-    const { client, clientSecret } = await ctx.registry.regenerateOAuthClientSecret(ctx, clientId);
-    return { client: clientOf(client), clientSecret };
+  async regenerateOAuthClientSecret(
+    @Arg('clientId') clientId: string,
+    @Arg('overlapSeconds', () => Int, { defaultValue: 0, description: 'How long the old secret keeps working: 0 (stops at once) to 86400 (24 hours).' }) overlapSeconds: number,
+    @Ctx() ctx: GraphQLContext,
+  ): Promise<RegenerateOAuthClientSecretPayload> {
+    const { client, clientSecret } = await ctx.registry.regenerateOAuthClientSecret(ctx, clientId, overlapSeconds);
+    return { client: clientOf(client, ctx.core.clock.now()), clientSecret };
   }
 
   @Authorized()
   @Mutation(() => RevokeOAuthClientTokensPayload, { description: 'Revokes every token an OAuth client holds; the client stays.' })
   async revokeOAuthClientTokens(@Arg('clientId') clientId: string, @Ctx() ctx: GraphQLContext): Promise<RevokeOAuthClientTokensPayload> {
     const { owner, revokedIds } = await ctx.registry.revokeAllTokens(ctx, { clientId }, { kind: PrincipalKind.oauthClient, label: 'OAuth client' });
-    return { client: clientOf(owner), revokedIds };
+    return { client: clientOf(owner, ctx.core.clock.now()), revokedIds };
   }
 
   @Authorized()

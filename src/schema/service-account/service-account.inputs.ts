@@ -1,5 +1,6 @@
 import { IsEmail, IsOptional, Length, Max, Min, ArrayMaxSize } from 'class-validator';
 import { Field, InputType, Int, ObjectType } from 'type-graphql';
+import { EMAIL_RULE } from '../../core/principals/email';
 import { Provider } from '../common/provider.enum';
 import { ServiceAccount } from './service-account.type';
 
@@ -25,7 +26,7 @@ export class CreateServiceAccountInput {
 
   @Field(() => String, { nullable: true, description: 'Alation.' })
   @IsOptional()
-  @IsEmail()
+  @IsEmail({ ...EMAIL_RULE })
   email?: string;
 
   @Field(() => String, { nullable: true, description: 'Alation.' })

@@ -1,7 +1,8 @@
-import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isGatewayError, tokenStatus } from '../../core';
 import type { GraphQLContext } from '../context';
-import { toConnection } from '../common/connection';
+import { selects, toConnection } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
 import { PrincipalKind } from '../common/principal-kind.enum';
 import { Provider } from '../common/provider.enum';
@@ -38,8 +39,9 @@ export class ServiceAccountResolver {
     @Arg('kind', () => PrincipalKind, { nullable: true, description: 'Only principals of this kind.' }) kind: PrincipalKind | undefined,
     @Args() { first, after }: PaginationArgs,
     @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ) {
-    const page = await ctx.registry.listServiceAccounts(ctx, { provider, first, after, kinds: kind ? [kind] : undefined });
+    const page = await ctx.registry.listServiceAccounts(ctx, { provider, first, after, kinds: kind ? [kind] : undefined, countTotal: selects(info, 'totalCount') });
     return toConnection(page, ServiceAccount.from);
   }
 

@@ -1,6 +1,8 @@
-import { Arg, Args, Authorized, Ctx, Int, Query, Resolver } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, Authorized, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { badInput, encodeCursor, type ListedToken } from '../../core';
 import type { GraphQLContext } from '../context';
+import { selects } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
 import { Provider } from '../common/provider.enum';
 import { AccessToken, RefreshToken, type TokenFields } from './token.types';
@@ -22,8 +24,9 @@ export class TokensResolver {
     @Arg('filter', () => TokenFilter, { nullable: true }) filter: TokenFilter | undefined,
     @Args() { first, after }: PaginationArgs,
     @Ctx() ctx: GraphQLContext,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<TokenConnection> {
-    const page = await ctx.core.tokenQueries.list(ctx, ctx.registry.all(), filter ?? {}, { first, after });
+    const page = await ctx.core.tokenQueries.list(ctx, ctx.registry.all(), filter ?? {}, { first, after, countTotal: selects(info, 'totalCount') });
     const edges = page.nodes.map((listed) => ({ cursor: encodeCursor(listed.token), node: toNode(ctx, listed) }));
     return { edges, nodes: edges.map((e) => e.node), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor }, totalCount: page.totalCount };
   }

@@ -101,8 +101,9 @@ describe('the secret', () => {
     const before = await clientToken(t.url, client);
     const response = await regenerate(client.clientId, OPERATOR);
     expect(response.status).toBe(200);
-    expect(Object.keys(response.body).sort()).toEqual(['client_id', 'client_secret']);
+    expect(Object.keys(response.body).sort()).toEqual(['client_id', 'client_secret', 'previous_secret_expires_at']);
     expect(response.body.client_id).toBe(client.clientId);
+    expect(response.body.previous_secret_expires_at).toBeNull();
     const secret = response.body.client_secret as string;
     expect(secret).toMatch(/^kgcs_/);
     expect(secret).not.toBe(client.clientSecret);

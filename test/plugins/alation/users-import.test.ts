@@ -114,6 +114,77 @@ describe('CSV import', () => {
     expect(empty.errors[0].message).toMatch(/empty/);
   });
 
+  const preview = async (csv: string) => expectOk(await graphql(t.url, IMPORT, { csv, confirm: false }, OPERATOR_TOKEN)).importServiceAccounts;
+
+  test.each([
+    ['text after a closing quote', 'q1@example.com,"Q"x,q1@example.com,,VIEWER,\n'],
+    ['a quoted field glued to text', 'q2@example.com,a,"b"c,,VIEWER,\n'],
+    ['a space after a closing quote', '"q3@example.com" ,Q,q3@example.com,,VIEWER,\n'],
+  ])('%s is not valid CSV: the line is named and nothing counts as valid', async (_label, row) => {
+    const result = await preview(HEADER + 'ok@example.com,Ok,ok@example.com,,VIEWER,\n' + row);
+    expect(result.errors).toEqual([{ line: 3, field: null, message: expect.stringMatching(/closing quote.*cannot be read past this line/) }]);
+    expect(result.valid).toBe(0);
+  });
+
+  test('quoted fields keep commas, quotes and line breaks; line numbers count the physical lines', async () => {
+    const csv = HEADER + 'm1@example.com,"Multi\nLine, ""Quoted""",m1@example.com,,VIEWER,\n\n' + 'm2@example.com,,not-an-email,,VIEWER,\n';
+    const result = await preview(csv);
+    expect(result.errors).toEqual([{ line: 5, field: 'email', message: 'Invalid email address "not-an-email".' }]);
+    expect(result.valid).toBe(1);
+  });
+
+  test('a file separated by semicolons is refused with an error naming the delimiter', async () => {
+    const result = await preview('user;display_name;email;title;role;password\ns1@example.com;S;s1@example.com;;VIEWER;\n');
+    expect(result.errors).toEqual([{ line: 1, field: null, message: expect.stringContaining('";" (semicolons)') }]);
+    expect(result.valid).toBe(0);
+  });
+
+  test('one e-mail rule: addresses GraphQL refuses are refused in CSV too', async () => {
+    const addresses = ['a..b@example.com', '.a@example.com', 'a@-example.com', 'a@example', 'Jane <j@example.com>'];
+    for (const email of addresses) {
+      const response = await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', user: `rule-${addresses.indexOf(email)}`, email, role: 'VIEWER' } }, OPERATOR_TOKEN);
+      expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+    }
+    const csv = HEADER + addresses.map((email, i) => `rule-${i},,"${email}",,VIEWER,`).join('\n') + '\n';
+    const result = await preview(csv);
+    expect(result.errors.map((e: any) => [e.line, e.field])).toEqual(addresses.map((_e, i) => [i + 2, 'email']));
+    expect(result.valid).toBe(0);
+  });
+
+  test('user names and e-mails that a spreadsheet would run as a formula are refused per line, on both faces', async () => {
+    const rows = ['=cmd|calc,,f1@example.com,,VIEWER,', '+1234,,f2@example.com,,VIEWER,', '-2+3,,f3@example.com,,VIEWER,', '@SUM(A1),,f4@example.com,,VIEWER,', 'f5,,=f5@example.com,,VIEWER,', 'f6,,+f6@example.com,,VIEWER,', 'f7,,-f7@example.com,,VIEWER,'];
+    const result = await preview(HEADER + rows.join('\n') + '\n' + 'fine@example.com,=not a formula here,fine@example.com,,VIEWER,\n');
+    expect(result.errors.map((e: any) => [e.line, e.field])).toEqual([
+      [2, 'user'],
+      [3, 'user'],
+      [4, 'user'],
+      [5, 'user'],
+      [6, 'email'],
+      [7, 'email'],
+      [8, 'email'],
+    ]);
+    expect(result.errors[0].message).toMatch(/must not start with =, \+, - or @/);
+    expect(result.valid).toBe(1);
+    const response = await graphql(t.url, CREATE_USER, { input: { provider: 'ALATION', user: '=HYPERLINK("x")', email: 'hyper@example.com', role: 'VIEWER' } }, OPERATOR_TOKEN);
+    expect(codes(response)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  test('a NUL character in a cell is a per-line error, not a 500, and nothing is written', async () => {
+    const before = await count();
+    const csv = HEADER + 'n1@example.com,Nul\u0000Name,n1@example.com,,VIEWER,\n' + 'n2@example.com,,n2@example.com,Ti\u0000tle,VIEWER,\n' + 'n3@example.com,,n3@example.com,,VIEWER,\n';
+    for (const confirm of [false, true]) {
+      const response = await graphql(t.url, IMPORT, { csv, confirm }, OPERATOR_TOKEN);
+      expect(response.status).toBe(200);
+      const result = expectOk(response).importServiceAccounts;
+      expect(result.errors).toEqual([
+        { line: 2, field: 'display_name', message: 'display_name contains a NUL character.' },
+        { line: 3, field: 'title', message: 'title contains a NUL character.' },
+      ]);
+      expect(result.confirmed).toBe(false);
+    }
+    expect(await count()).toBe(before);
+  });
+
   test('10,000 rows import in one go', async () => {
     const rows = Array.from({ length: 10_000 }, (_, i) => `bulk${i}@example.com,Bulk ${i},bulk${i}@example.com,,VIEWER,`);
     const csv = HEADER + rows.join('\n') + '\n';

@@ -1,10 +1,12 @@
 import type { ErrorCode } from '../../../core';
 import type { ErrorShape } from '../../route-kit';
+import { oauthError } from './oauth.shapes';
 
 const BASIC_CHALLENGE = 'Basic realm="keygate", charset="UTF-8"';
 
 /** RFC 6749 §5.2 `{error, error_description}`; a 401 always names the Basic scheme (RFC 9110 §15.5.2). */
 export const oauthErrors: ErrorShape = {
+  schema: oauthError,
   render({ code, message, details }) {
     const error = (status: number, name: string, description: string, headers?: Record<string, string>) => ({ status, body: { error: name, error_description: description }, headers });
     switch (code) {
@@ -40,6 +42,7 @@ const ADMIN_ERRORS: Record<ErrorCode | 'BAD_REQUEST' | 'PAYLOAD_TOO_LARGE' | 'IN
 
 /** The administration routes: `{error, error_description}` with the gateway's status codes. */
 export const oauthAdminErrors: ErrorShape = {
+  schema: oauthError,
   render({ code, message }) {
     return {
       body: { error: ADMIN_ERRORS[code], error_description: code === 'INTERNAL' ? 'Internal server error.' : message },

@@ -1,8 +1,10 @@
+import type { z } from 'zod';
 import { badInput, parseBasic, type BasicCredentials } from '../../../core';
 import type { RouteKit, RouteRequest } from '../../route-kit';
 import { JWKS_MAX_AGE_SECONDS, OAUTH_PATHS } from './oauth.constants';
 import { oauthAdminErrors, oauthErrors } from './oauth.mapper';
 import type { AlationOAuth } from './oauth.service';
+import * as shapes from './oauth.shapes';
 
 /**
  * Alation's OAuth 2.0 endpoints: token (client credentials), introspection (RFC 7662), revocation
@@ -12,14 +14,18 @@ import type { AlationOAuth } from './oauth.service';
 export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
   const { acts } = kit;
   /** A protocol endpoint: form body, client authentication, RFC 6749 §5.2 errors, never cached. */
-  const protocol = (path: string, summary: string, work: (req: RouteRequest, form: Record<string, string>) => Promise<object>) => {
-    const options = { errors: oauthErrors, auth: 'none' as const, secret: true, summary };
-    kit.route('POST', path, async (req) => ({ body: await work(req, readForm(req)) }), options);
-    kit.route('ALL', path, async () => ({ status: 405, headers: { allow: 'POST' }, body: { error: 'invalid_request', error_description: 'Use POST with an application/x-www-form-urlencoded body.' } }), options);
+  const protocol = (path: string, doc: { summary: string; form: z.ZodObject; answer: z.ZodType }, work: (req: RouteRequest, form: Record<string, string>) => Promise<object>) => {
+    const options = { errors: oauthErrors, auth: 'none' as const, basic: 'optional' as const, secret: true, summary: doc.summary };
+    kit.route('POST', path, async (req) => ({ body: await work(req, readForm(req)) }), { ...options, request: { form: doc.form }, responses: { 200: doc.answer } });
+    kit.route('ALL', path, async () => ({ status: 405, headers: { allow: 'POST' }, body: { error: 'invalid_request', error_description: 'Use POST with an application/x-www-form-urlencoded body.' } }), {
+      ...options,
+      summary: `${doc.summary}: only POST`,
+      responses: { 405: shapes.oauthError },
+    });
   };
   const authenticate = (req: RouteRequest, form: Record<string, string>) => oauth.authenticateClient(req.ctx, clientCredentials(req, form));
 
-  protocol(OAUTH_PATHS.token, 'Client credentials: an access token for an OAuth client', async (req, form) => {
+  protocol(OAUTH_PATHS.token, { summary: 'Client credentials: an access token for an OAuth client', form: shapes.tokenForm, answer: shapes.tokenResponse }, async (req, form) => {
     const grantType = form.grant_type;
     if (!grantType) throw badInput('grant_type is required; the supported grant type is "client_credentials".');
     if (grantType !== 'client_credentials')
@@ -28,13 +34,13 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
     return oauth.issueToken(req.ctx, await authenticate(req, form));
   });
 
-  protocol(OAUTH_PATHS.introspect, 'Token introspection (RFC 7662)', async (req, form) => {
+  protocol(OAUTH_PATHS.introspect, { summary: 'Token introspection (RFC 7662)', form: shapes.tokenForForm, answer: shapes.introspection }, async (req, form) => {
     await authenticate(req, form);
     if (!form.token) throw badInput('token is required.');
     return oauth.introspect(form.token);
   });
 
-  protocol(OAUTH_PATHS.revoke, 'Token revocation (RFC 7009)', async (req, form) => {
+  protocol(OAUTH_PATHS.revoke, { summary: 'Token revocation (RFC 7009)', form: shapes.tokenForForm, answer: shapes.empty }, async (req, form) => {
     const client = await authenticate(req, form);
     if (!form.token) throw badInput('token is required.');
     const tokenId = await oauth.ownActiveToken(client, form.token);
@@ -53,7 +59,7 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
         return { status: 503, body: { error: 'temporarily_unavailable', error_description: 'Signing keys are unavailable.' } };
       }
     },
-    { errors: oauthErrors, auth: 'none', summary: 'The public signing keys (JWKS)' },
+    { errors: oauthErrors, auth: 'none', summary: 'The public signing keys (JWKS)', responses: { 200: shapes.keySet, 503: shapes.oauthError } },
   );
 
   const admin = { errors: oauthAdminErrors, secret: true };
@@ -61,10 +67,10 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
     'POST',
     OAUTH_PATHS.clientSecret,
     async (req) => {
-      const { client, clientSecret } = await acts.regenerateOAuthClientSecret(req.ctx, String(req.params.clientId));
-      return { body: { client_id: client.clientId, client_secret: clientSecret } };
+      const { client, clientSecret } = await acts.regenerateOAuthClientSecret(req.ctx, String(req.params.clientId), overlapOf(req.body.overlap_seconds));
+      return { body: { client_id: client.clientId, client_secret: clientSecret, previous_secret_expires_at: client.previousSecretExpiresAt?.toISOString() ?? null } };
     },
-    { ...admin, summary: "Regenerate a client's secret (shown once)" },
+    { ...admin, summary: "Regenerate a client's secret (shown once); `overlap_seconds` keeps the old one working up to 24 hours", request: { json: shapes.secretRotation }, responses: { 200: shapes.clientSecret } },
   );
   kit.route(
     'POST',
@@ -73,8 +79,15 @@ export function oauthRoutes(kit: RouteKit, oauth: AlationOAuth): void {
       const { owner, revokedIds } = await acts.revokeAllTokens(req.ctx, { clientId: String(req.params.clientId) }, { kind: 'oauth_client', label: 'OAuth client' });
       return { body: { client_id: owner.clientId, revoked: revokedIds.length } };
     },
-    { ...admin, summary: "Revoke every token of a client" },
+    { ...admin, summary: 'Revoke every token of a client', responses: { 200: shapes.revokedClientTokens } },
   );
+}
+
+/** `overlap_seconds` from a JSON number or a form string; anything else is left to the act to refuse. */
+function overlapOf(value: unknown): number {
+  if (value === undefined || value === null || value === '') return 0;
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value)) return Number(value);
+  return typeof value === 'number' ? value : NaN;
 }
 
 /**

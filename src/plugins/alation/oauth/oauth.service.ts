@@ -66,7 +66,7 @@ export class AlationOAuth {
     await this.core.authz.require(acting, this.provider, AlationActions.oauthToken, { ownerId: client.id, ownerKind: client.kind });
     const lifespanSeconds = lifetimeOf(client);
     const signed = await this.core.tokens.sign(client, { kind: OAUTH_TOKEN_KIND, issuer: OAUTH_ISSUER, audience: OAUTH_AUDIENCE, type: OAUTH_TOKEN_TYPE, lifespanSeconds });
-    await this.core.change(acting, { provider: this.provider, action: AlationActions.oauthToken }, (scope) => this.core.tokens.recordSigned(scope, this.provider, client, signed));
+    await this.core.change.append(acting, { provider: this.provider, action: AlationActions.oauthToken }, this.core.tokens.signedAdditions(this.provider, client, signed));
     return { access_token: signed.token, token_type: 'Bearer', expires_in: lifespanSeconds };
   }
 
@@ -113,10 +113,11 @@ export class AlationOAuth {
     if (typeof token !== 'string' || token.length === 0) return null;
     const claims = await this.core.signing.verify(token, { issuer: OAUTH_ISSUER, type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE });
     if (!claims || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
-    const row = await this.core.tokens.findByJti(claims.jti);
+    const found = await this.core.tokens.findByJtiWithOwner(claims.jti);
+    const row = found?.token;
     if (!row || row.provider !== this.provider.id || row.kind !== OAUTH_TOKEN_KIND || row.ownerId !== claims.sub) return null;
     if (this.core.tokens.status(row) !== 'ACTIVE') return null;
-    const owner = await this.core.principals.find(row.ownerId);
+    const owner = found.owner;
     if (!owner || owner.provider !== this.provider.id || owner.kind !== OAUTH_CLIENT_KIND) return null;
     return { claims, tokenId: row.id, ownerId: owner.id };
   }

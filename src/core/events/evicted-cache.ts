@@ -1,0 +1,49 @@
+import type { Clock } from '../clock';
+import type { EventService, NewTokenEvent } from './event.service';
+
+const TTL_MS = 60_000;
+const MAX_ENTRIES = 10_000;
+
+/** Events that change nothing a cached answer says (a new token, an expiry the reader checks itself). */
+const HARMLESS = new Set<string>(['CREATED', 'EXPIRED']);
+
+/**
+ * Answers of hot lookups (a token's row by `jti`), kept while the event stream is live and
+ * forgotten the moment an event concerns one of their subjects (the token, its owner): on this
+ * instance at commit, on the others within NOTIFY delivery. A lookup that raced an evicting event
+ * answers its request but is not kept. While the stream is not live, nothing is kept or served.
+ */
+export class EvictedCache<V> {
+  private readonly entries = new Map<string, { value: V; subjects: readonly string[]; cachedAt: number }>();
+  private evictions = 0;
+
+  constructor(
+    private readonly events: EventService,
+    private readonly clock: Clock,
+  ) {
+    const forget = (list: readonly NewTokenEvent[]) => {
+      for (const event of list) {
+        if (HARMLESS.has(event.kind)) continue;
+        this.evictions++;
+        for (const [key, entry] of this.entries) if (entry.subjects.includes(event.subjectId) || entry.subjects.includes(event.serviceAccountId)) this.entries.delete(key);
+      }
+    };
+    events.onCommitted(forget);
+    events.subscribe((event) => forget([event]));
+  }
+
+  /** The kept answer for `key`, else `load`'s (kept, when not null, under the ids `subjects` names). */
+  async get(key: string, load: () => Promise<V | null>, subjects: (value: V) => readonly string[]): Promise<V | null> {
+    const now = this.clock.now().getTime();
+    const kept = this.entries.get(key);
+    if (kept && now - kept.cachedAt < TTL_MS && this.events.live) return kept.value;
+    if (kept) this.entries.delete(key);
+    const generation = this.evictions;
+    const value = await load();
+    if (value !== null && this.events.live && generation === this.evictions) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(key, { value, subjects: subjects(value), cachedAt: now });
+    }
+    return value;
+  }
+}
