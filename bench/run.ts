@@ -5,6 +5,7 @@ import { list } from './parts/list';
 import { revocation } from './parts/revocation';
 import { statements } from './parts/statements';
 import { validate } from './parts/validate';
+import { webhooks } from './parts/webhooks';
 import { serverUrl } from './support/processes';
 
 /**
@@ -19,6 +20,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   revocation: { run: revocation, byDefault: true },
   list: { run: list, byDefault: true },
   statements: { run: statements, byDefault: false },
+  webhooks: { run: webhooks, byDefault: false },
   'graphql-limits': { run: graphqlLimits, byDefault: true },
 };
 

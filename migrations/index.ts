@@ -11,6 +11,7 @@ import { ExpiryWarnings1732300022000 } from './1732300022000-expiry-warnings';
 import { PreviousClientSecret1732300022001 } from './1732300022001-previous-client-secret';
 import { AuditChain1732300023000 } from './1732300023000-audit-chain';
 import { Webhooks1732300024000 } from './1732300024000-webhooks';
+import { WebhookAuditCursor1732300024001 } from './1732300024001-webhook-audit-cursor';
 
 /** Every migration, oldest first. The same list runs on PostgreSQL and embedded PGlite. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   PreviousClientSecret1732300022001,
   AuditChain1732300023000,
   Webhooks1732300024000,
+  WebhookAuditCursor1732300024001,
 ];

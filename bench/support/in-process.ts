@@ -7,7 +7,7 @@ import { createLogger } from '../../src/server/logger';
 export const IN_PROCESS_OPERATOR = 'bench-operator-token-0123456789';
 
 /** A gateway in this process (the example provider only), for figures read from its internals. */
-export async function startInProcess(options: { countStatements?: boolean; databaseUrl?: string } = {}): Promise<Gateway> {
+export async function startInProcess(options: { countStatements?: boolean; databaseUrl?: string; webhookAllowPrivate?: boolean } = {}): Promise<Gateway> {
   return Gateway.start({
     config: {
       port: 0,
@@ -24,7 +24,7 @@ export async function startInProcess(options: { countStatements?: boolean; datab
       trustProxy: [],
       shutdownGraceSeconds: 10,
       expiryWarnings: [],
-      webhookAllowPrivate: false,
+      webhookAllowPrivate: options.webhookAllowPrivate ?? false,
       webhookConcurrency: 8,
     },
     providers: [createExampleProvider],

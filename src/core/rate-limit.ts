@@ -93,7 +93,9 @@ function keyNames(keys: AttemptKeys): string[] {
   return keys.target ? [`address:${keys.address}`, targetKey(keys.target)] : [`address:${keys.address}`];
 }
 
-/** Targets are caller-chosen text: long ones are hashed so every key fits the store's varchar(255). */
+/** Targets are caller-chosen text: long or unprintable ones are hashed so every key fits the store's varchar(255) and PostgreSQL text. */
 function targetKey(target: string): string {
-  return target.length <= 200 ? `target:${target}` : `target:sha256:${createHash('sha256').update(target).digest('hex')}`;
+  // eslint-disable-next-line no-control-regex
+  const plain = target.length <= 200 && !/[\u0000-\u001f\u007f]/.test(target);
+  return plain ? `target:${target}` : `target:sha256:${createHash('sha256').update(target).digest('hex')}`;
 }

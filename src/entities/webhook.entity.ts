@@ -43,6 +43,10 @@ export class WebhookEntity {
   @Column({ name: 'event_cursor', type: 'varchar', length: 40 })
   eventCursor: string;
 
+  /** With `audit`: the audit chain `seq` delivered through. */
+  @Column({ name: 'audit_cursor', type: 'varchar', length: 20, default: '0' })
+  auditCursor: string;
+
   /** ACTIVE | FAILING (the head event has failed for longer than the retry window). */
   @Column({ type: 'varchar', length: 16, default: 'ACTIVE' })
   status: string;

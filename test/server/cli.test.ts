@@ -96,8 +96,13 @@ test("the README's Commands table names every command with its arguments and opt
   for (const { path, command } of commands) {
     const usage = rows.find((row) => row === path || row.startsWith(`${path} `));
     expect({ path, usage }).toEqual({ path, usage: expect.any(String) });
-    // Its arguments (`<name>`, or a value such as `alation`), then its options in brackets.
-    const positional = usage!.slice(path.length).trim().split(/\s+/).filter((word) => word && !word.startsWith('['));
+    // Its arguments (`<name>`, or a value such as `alation`); options (`--days N`, `[--since ISO]`) aside.
+    const positional = usage!
+      .slice(path.length)
+      .replace(/\[[^\]]*\]/g, '')
+      .replace(/--[a-z-]+( [A-Z]+)?/g, '')
+      .split(/\s+/)
+      .filter(Boolean);
     expect({ path, positional: positional.length }).toEqual({ path, positional: command.registeredArguments.length });
     for (const option of command.options.filter((o) => !['--help', '--version'].includes(o.long!))) expect(usage).toContain(option.long);
   }

@@ -74,7 +74,17 @@ test('the document is valid OpenAPI 3.1', async () => {
   expect(result.valid).toBe(true);
   const ids = operations().map((o) => o.operation.operationId);
   expect(new Set(ids).size).toBe(ids.length);
-  for (const { path, method, operation } of operations()) expect(`${method} ${path}: ${operation.summary ?? ''}`).not.toMatch(/: $/);
+  for (const { path, method, operation } of operations()) {
+    expect(`${method} ${path}: ${operation.summary ?? ''}`).not.toMatch(/: $/);
+    // Every route declares what it answers: a shape per success status (none for 204), or only a 405.
+    const successes = Object.entries(operation.responses).filter(([status]) => /^2/.test(status));
+    const shapes = successes.map(([status, answer]) => (status === '204' ? 'none' : JSON.stringify(answer.content?.['application/json']?.schema ?? null)));
+    expect({ at: `${method} ${path}`, declared: successes.length > 0 || '405' in operation.responses, untyped: shapes.filter((shape) => shape === '{}' || shape === 'null') }).toEqual({
+      at: `${method} ${path}`,
+      declared: true,
+      untyped: [],
+    });
+  }
 });
 
 test('every vendor route Express registers is in the document, and nothing else', () => {
@@ -159,6 +169,7 @@ test("the vendors' real answers fit the documented shapes, successes and failure
   answers.push(['POST', '/oauth/v2/introspect', await form(t.url, '/oauth/v2/introspect', { token: issue.body.access_token }, byClient)]);
   await call('GET', '/oauth/v2/.well-known/jwks.json');
   await call('POST', `/oauth/v2/clients/${client.clientId}/secret`, operator);
+  await call('POST', `/oauth/v2/clients/${client.clientId}/secret`, { ...operator, body: { overlap_seconds: 60 } });
   await call('POST', `/oauth/v2/clients/${client.clientId}/revoke-tokens`, operator);
 
   // The example vendor.

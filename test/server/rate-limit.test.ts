@@ -115,21 +115,23 @@ test('Atlan apiToken guesses in a grant body count like bearer failures', async 
   expect((await fetch(`${t.url}/api/atlan/connections/${connection.body.guid}`, { headers: from(address, { authorization: `Bearer ${admin}` }) })).status).toBe(200);
 });
 
+const wsConnect = (url: string, address: string, token: string) =>
+  new Promise<{ code: number; reason: string; acked: boolean }>((resolve) => {
+    const socket = new WebSocket(url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws', { headers: from(address) });
+    let acked = false;
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
+    socket.on('message', (data) => {
+      if (JSON.parse(String(data)).type === 'connection_ack') {
+        acked = true;
+        socket.close(1000);
+      }
+    });
+    socket.on('close', (code, reason) => resolve({ code, reason: String(reason), acked }));
+  });
+
 test('WebSocket connection_init: failures past the limit close with 4429; a valid token from that address connects', async () => {
   const address = '10.6.0.1';
-  const connect = (token: string) =>
-    new Promise<{ code: number; reason: string; acked: boolean }>((resolve) => {
-      const socket = new WebSocket(t.url.replace(/^http/, 'ws') + '/graphql', 'graphql-transport-ws', { headers: from(address) });
-      let acked = false;
-      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: { authorization: `Bearer ${token}` } })));
-      socket.on('message', (data) => {
-        if (JSON.parse(String(data)).type === 'connection_ack') {
-          acked = true;
-          socket.close(1000);
-        }
-      });
-      socket.on('close', (code, reason) => resolve({ code, reason: String(reason), acked }));
-    });
+  const connect = (token: string) => wsConnect(t.url, address, token);
   for (let i = 0; i < LIMIT; i++) expect((await connect(generateSecret('at'))).code).toBe(4403);
   const limited = await connect(generateSecret('at'));
   expect(limited.code).toBe(4429);
@@ -150,6 +152,8 @@ test('without KEYGATE_TRUST_PROXY, a changing X-Forwarded-For does not change th
       });
     for (let n = 0; n < LIMIT; n++) expect((await attempt(n)).status).toBe(401);
     expect((await attempt(99)).status).toBe(429);
+    // WebSocket upgrades ignore the header alike.
+    expect((await wsConnect(untrusting.url, '192.0.2.100', generateSecret('at'))).code).toBe(4429);
   } finally {
     await untrusting.close();
   }

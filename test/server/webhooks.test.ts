@@ -70,7 +70,7 @@ class Receiver {
 
 const CREATE = `mutation($input: CreateWebhookInput!) { createWebhook(input: $input) { webhook { id url cursor status } secret } }`;
 const DELIVERIES = `query($id: ID!) { webhookDeliveries(webhookId: $id, first: 1000) { totalCount nodes { eventCursor eventType attempt outcome statusCode error attemptedAt nextRetryAt } } }`;
-const WEBHOOKS = `{ webhooks { id status cursor attempts failingSince nextAttemptAt } }`;
+const WEBHOOKS = `{ webhooks { id status cursor auditCursor attempts failingSince nextAttemptAt } }`;
 
 async function createAccount(url: string, name: string): Promise<void> {
   expectOk(await graphql(url, `mutation($input: CreateServiceAccountInput!) { createServiceAccount(input: $input) { serviceAccount { id } } }`, { input: { provider: 'EXAMPLE', name } }, OPERATOR_TOKEN));
@@ -163,11 +163,15 @@ test('a receiver that is down while keygate restarts gets every event, signed, i
     // A signature with another secret is refused.
     expect(() => new Webhook(`whsec_${Buffer.alloc(32, 1).toString('base64')}`).verify(receiver.requests[0].body, receiver.requests[0].headers as Record<string, string>)).toThrow();
 
+    // Progress is written in batches: once the cursor is stored, so are the attempts before it.
+    const done = await eventually(async () => {
+      const [hook] = expectOk(await graphql(t.url, WEBHOOKS, {}, OPERATOR_TOKEN)).webhooks;
+      return hook.cursor === ids[ids.length - 1] && hook;
+    }, 'the stored cursor');
+    expect(done).toMatchObject({ status: 'ACTIVE', attempts: 0, failingSince: null, nextAttemptAt: null });
     const attempts = await deliveries(t.url, id);
     expect(attempts.filter((d) => d.outcome === 'DELIVERED').map((d) => d.eventCursor).reverse()).toEqual(ids);
     expect(attempts.filter((d) => d.outcome === 'DELIVERED').every((d) => d.statusCode === 200 && d.nextRetryAt === null)).toBe(true);
-    const [done] = expectOk(await graphql(t.url, WEBHOOKS, {}, OPERATOR_TOKEN)).webhooks;
-    expect(done).toMatchObject({ status: 'ACTIVE', cursor: ids[ids.length - 1], attempts: 0, failingSince: null, nextAttemptAt: null });
   } finally {
     await t.gateway.stop();
     await receiver.down();
@@ -312,6 +316,40 @@ test("a principal's webhook receives only what that principal may see, and it ma
     await a.gateway.stop();
     await b.gateway.stop();
     await shared.drop();
+    await receiver.down();
+  }
+});
+
+test('an audit webhook (operator only) receives sealed audit records as dev.keygate.audit, signed, in chain order', async () => {
+  const receiver = new Receiver();
+  await receiver.up();
+  const t = await startTestGateway({ config: { webhookAllowPrivate: true, webhookRetry: SHORT_RETRY } });
+  try {
+    const created = expectOk(await graphql(t.url, CREATE, { input: { url: receiver.url, kinds: ['SECRET_CHANGED'], audit: true } }, OPERATOR_TOKEN)).createWebhook;
+    recordSecret(created.secret);
+    await createAccount(t.url, 'audited-0');
+    expect(codes(await graphql(t.url, `mutation { deleteServiceAccount(id: "00000000-0000-4000-8000-000000000000") { deletedServiceAccountId } }`, {}, OPERATOR_TOKEN))).toEqual(['NOT_FOUND']);
+    await createAccount(t.url, 'audited-1');
+
+    const verifier = new Webhook(created.secret);
+    const records = await eventually(async () => {
+      const payloads = receiver.requests.map((r) => verifier.verify(r.body, r.headers as Record<string, string>) as { id: string; type: string; data: Record<string, any> });
+      return payloads.filter((p) => p.data.action === 'serviceAccount.create').length >= 2 && payloads;
+    }, 'the audit records');
+    expect(new Set(records.map((p) => p.type))).toEqual(new Set(['dev.keygate.audit']));
+    // The creating mutation's own row comes first; then every row in chain order, no gap.
+    expect(records[0].data).toMatchObject({ action: 'webhook.create', target: created.webhook.id, outcome: 'success' });
+    const seqs = records.map((p) => Number(p.data.seq));
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    expect(records.map((p) => p.id)).toEqual(seqs.map((seq) => `audit-${seq}`));
+    for (let i = 1; i < records.length; i++) expect(records[i].data.prevHash).toBe(records[i - 1].data.hash);
+    expect(records.map((p) => `${p.data.action} ${p.data.outcome}`)).toEqual(expect.arrayContaining(['serviceAccount.create success']));
+    // The kinds filter applies to token events only: no CREATED event was sent.
+    expect(records.some((p) => p.type.startsWith('dev.keygate.token.'))).toBe(false);
+    const last = String(seqs[seqs.length - 1]);
+    await eventually(async () => Number(expectOk(await graphql(t.url, WEBHOOKS, {}, OPERATOR_TOKEN)).webhooks[0].auditCursor) >= Number(last), 'the stored audit cursor');
+  } finally {
+    await t.close();
     await receiver.down();
   }
 });

@@ -22,14 +22,16 @@ export class EvictedCache<V> {
     private readonly clock: Clock,
   ) {
     const forget = (list: readonly NewTokenEvent[]) => {
-      for (const event of list) {
-        if (HARMLESS.has(event.kind)) continue;
-        this.evictions++;
-        for (const [key, entry] of this.entries) if (entry.subjects.includes(event.subjectId) || entry.subjects.includes(event.serviceAccountId)) this.entries.delete(key);
-      }
+      for (const event of list) if (!HARMLESS.has(event.kind)) this.forget(event.subjectId, event.serviceAccountId);
     };
     events.onCommitted(forget);
     events.subscribe((event) => forget([event]));
+  }
+
+  /** Drops every answer about these ids (an event, or a local write no event announces). */
+  forget(...subjects: string[]): void {
+    this.evictions++;
+    for (const [key, entry] of this.entries) if (subjects.some((id) => entry.subjects.includes(id))) this.entries.delete(key);
   }
 
   /** The kept answer for `key`, else `load`'s (kept, when not null, under the ids `subjects` names). */

@@ -95,7 +95,7 @@ export class CoreServices {
     this.masterKey = masterKey;
     this.signing = new SigningService(db, clock, masterKey);
     this.tokens = new TokenService(db, clock, this.signing, options.lifespanOverrides);
-    this.tokens.cacheSigned(this.events);
+    this.tokens.cacheRows(this.events);
     this.catalog = new CatalogService(db, clock);
     this.resources = new ResourceService(db, clock);
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
@@ -105,7 +105,7 @@ export class CoreServices {
     this.credentials.onLookup = (result) => metrics.credentialLookup(result);
     observeEvents(this.events, clock, metrics);
     this.webhookOptions = options.webhooks ?? {};
-    this.webhooks = new WebhookService(db, clock, this.change, this.events, {
+    this.webhooks = new WebhookService(db, clock, this.change, this.events, this.audit, {
       allowPrivate: this.webhookOptions.allowPrivate ?? false,
       masterKey,
       onCreated: () => this.dispatcher?.kick(),

@@ -49,7 +49,7 @@ type Table = 'access_token' | 'refresh_token';
 /** Tokens: the one place that reads and writes `refresh_token` and `access_token`. */
 export class TokenService {
   private prepared?: Record<'byJti' | 'bySecretHash' | 'byId', PreparedStatement>;
-  private signedCache?: EvictedCache<TokenWithOwner>;
+  private rowCache?: EvictedCache<TokenWithOwner>;
 
   constructor(
     private readonly db: Database,
@@ -151,18 +151,24 @@ export class TokenService {
   async findByJtiWithOwner(jti: string): Promise<TokenWithOwner | null> {
     if (!isUuid(jti)) return null;
     const load = () => this.withOwner(this.statements.byJti, jti);
-    return this.signedCache ? this.signedCache.get(jti, load, ({ token }) => [token.id, token.ownerId]) : load();
+    return this.rowCache ? this.rowCache.get(`jti:${jti}`, load, ({ token }) => [token.id, token.ownerId]) : load();
   }
 
-  /** Keeps signed tokens' rows (by `jti`) while the event stream says nothing about them. */
-  cacheSigned(events: EventService): void {
-    this.signedCache = new EvictedCache(events, this.clock);
+  /** Keeps tokens' rows (by `jti` or secret hash) while the event stream says nothing about them. */
+  cacheRows(events: EventService): void {
+    this.rowCache = new EvictedCache(events, this.clock);
   }
 
-  /** An opaque access token's row by its secret, with its owner while the owner lives (validation). */
+  /**
+   * An opaque access token's row by its secret, with its owner while the owner lives (validation).
+   * Cached like signed tokens; this instance's own record of a use (`touch`) evicts it too, so
+   * `lastUsedAt` is as fresh as the stored one here, and within the cache's minute on other instances.
+   */
   async findAccessTokenBySecretWithOwner(secret: string): Promise<TokenWithOwner | null> {
     if (!parseSecret(secret)) return null;
-    return this.withOwner(this.statements.bySecretHash, hashSecret(secret));
+    const key = hashSecret(secret);
+    const load = () => this.withOwner(this.statements.bySecretHash, key);
+    return this.rowCache ? this.rowCache.get(key, load, ({ token }) => [token.id, token.ownerId]) : load();
   }
 
   /** Finds a token of either type by id. */
@@ -273,6 +279,7 @@ export class TokenService {
     if (lastUsedAt && now.getTime() - lastUsedAt.getTime() < 60_000) return;
     this.db.dataSource
       .query(`UPDATE ${table} SET last_used_at = $2 WHERE id = $1`, [id, now])
+      .then((result) => (this.rowCache?.forget(id), result))
       .then(() => this.db.dataSource.query(`UPDATE service_account SET last_used_at = $2 WHERE id = (SELECT owner_id FROM ${table} WHERE id = $1)`, [id, now]))
       .catch(() => undefined);
   }

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { CloudEvent, HTTP } from 'cloudevents';
 import { Webhook as StandardWebhook } from 'standardwebhooks';
+import type { AuditRecord } from '../audit';
 import type { TokenEvent } from '../events';
 import { guardedLookup, refusedLiteral } from './destination';
 
@@ -34,6 +35,34 @@ export function cloudEventBody(event: TokenEvent, source: string): { body: strin
     }),
   );
   return { body: String(message.body), contentType: String(message.headers['content-type']) };
+}
+
+/** What one delivery sends: `id` is the CloudEvents id and the webhook-id. */
+export interface WebhookMessage {
+  id: string;
+  type: string;
+  body: string;
+  contentType: string;
+}
+
+export const AUDIT_EVENT_TYPE = 'dev.keygate.audit';
+
+/** A token event as a message: its id is the event's cursor. */
+export function tokenEventMessage(event: TokenEvent, source: string): WebhookMessage {
+  return { id: event.cursor, type: eventType(event), ...cloudEventBody(event, source) };
+}
+
+/**
+ * A sealed audit record as a message (`dev.keygate.audit`), its chain fields included so that a
+ * SIEM can check the chain itself. Its id is `audit-<seq>`: chain positions and event cursors are
+ * separate sequences, and a receiver deduplicates by id.
+ */
+export function auditMessage(record: AuditRecord, source: string): WebhookMessage {
+  const id = `audit-${record.seq}`;
+  const message = HTTP.structured(
+    new CloudEvent({ specversion: '1.0', id, source, type: AUDIT_EVENT_TYPE, subject: record.target ?? undefined, time: record.at, datacontenttype: 'application/json', data: { ...record } }),
+  );
+  return { id, type: AUDIT_EVENT_TYPE, body: String(message.body), contentType: String(message.headers['content-type']) };
 }
 
 /** The Standard Webhooks headers for one body: `webhook-id` stays the same on every retry. */

@@ -10,7 +10,7 @@ import type { EventService, TokenEvent } from '../events';
 import type { Logger } from '../logger';
 import type { CoreMetrics } from '../metrics';
 import type { MasterKey } from '../signing';
-import { cloudEventBody, eventType, post, signatureHeaders } from './webhook-message';
+import { auditMessage, post, signatureHeaders, tokenEventMessage, type WebhookMessage } from './webhook-message';
 
 /** Whether the webhook's creator may see an event (the subscriptions' rule, injected by the composition root). */
 export type EventVisibility = (actor: Actor, event: TokenEvent) => Promise<boolean>;
@@ -43,6 +43,9 @@ export interface DispatchOptions {
 }
 
 const BATCH = 100;
+/** Progress is written after this many deliveries or this long, whichever comes first. */
+const FLUSH_EVERY = 100;
+const FLUSH_MS = 250;
 
 /** The nominal delay after `failures` failed attempts, with equal jitter: between half and all of it. */
 export function retryDelay(failures: number, retry: RetrySchedule, random = Math.random): number {
@@ -75,8 +78,18 @@ class Pause {
   }
 }
 
+/** What a deliverer has done since it last wrote: the cursor reached and the attempts that succeeded. */
+interface Progress {
+  cursor: string;
+  auditCursor: string;
+  delivered: Omit<WebhookDeliveryEntity, 'id'>[];
+  dirty: boolean;
+  since: number;
+}
+
 interface Runner {
   id: string;
+  progress: Progress;
   /** False once the lease was lost or the dispatcher stops: the loop ends at its next step. */
   holding: boolean;
   /** Idle waits end on new events; retry waits only on stop. */
@@ -107,7 +120,7 @@ export class WebhookDispatcher {
   private readonly aborts = new AbortController();
   private tickTimer: NodeJS.Timeout | null = null;
   private ticking: Promise<void> | null = null;
-  private unsubscribe: (() => void) | null = null;
+  private unsubscribe: (() => void)[] = [];
   private stopped = false;
 
   constructor(
@@ -120,9 +133,11 @@ export class WebhookDispatcher {
   ) {}
 
   async start(): Promise<void> {
-    this.unsubscribe = this.events.subscribe(() => {
+    const wakeAll = () => {
       for (const runner of this.runners.values()) runner.idle.wake();
-    });
+    };
+    // New events from any instance; audit rows once this instance sealed them (others' within the idle wait).
+    this.unsubscribe = [this.events.subscribe(wakeAll), this.audit.chain.onSealed(wakeAll)];
     this.tickTimer = setInterval(() => this.kick(), Math.max(10, Math.floor(this.options.leaseMs / 3)));
     this.tickTimer.unref();
     await this.tick();
@@ -138,7 +153,7 @@ export class WebhookDispatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribe) unsubscribe();
     if (this.tickTimer) clearInterval(this.tickTimer);
     await this.ticking;
     for (const runner of this.runners.values()) {
@@ -176,7 +191,7 @@ export class WebhookDispatcher {
   }
 
   private launch(id: string): void {
-    const runner: Runner = { id, holding: true, idle: new Pause(), retry: new Pause(), done: Promise.resolve() };
+    const runner: Runner = { id, holding: true, progress: { cursor: '', auditCursor: '0', delivered: [], dirty: false, since: 0 }, idle: new Pause(), retry: new Pause(), done: Promise.resolve() };
     this.runners.set(id, runner);
     runner.done = this.run(runner)
       // A database error ends the loop; the next tick starts it again from the stored cursor.
@@ -185,29 +200,42 @@ export class WebhookDispatcher {
   }
 
   private async run(runner: Runner): Promise<void> {
-    while (runner.holding) {
-      const webhook = await this.db.manager.findOne(WebhookEntity, { where: { id: runner.id } });
-      if (!webhook) return;
-      const page = await this.events.history(webhook.eventCursor, { provider: webhook.provider ?? undefined, kinds: webhook.kinds ?? undefined }, BATCH);
-      if (page.length === 0) {
-        await runner.idle.wait(this.options.leaseMs / 3);
-        continue;
-      }
-      const creator = await this.creator(webhook);
-      let skipped: string | null = null;
-      for (const event of page) {
-        if (!runner.holding) return;
-        if (!creator || !(await this.options.visibility(creator.actor, event))) {
-          skipped = event.cursor;
+    try {
+      while (runner.holding) {
+        const webhook = await this.db.manager.findOne(WebhookEntity, { where: { id: runner.id } });
+        if (!webhook) return;
+        runner.progress = { cursor: webhook.eventCursor, auditCursor: webhook.auditCursor, delivered: [], dirty: false, since: Date.now() };
+        const page = await this.events.history(webhook.eventCursor, { provider: webhook.provider ?? undefined, kinds: webhook.kinds ?? undefined }, BATCH);
+        // Audit records in chain order, after the page of events: each stream keeps its own order.
+        const records = webhook.audit ? await this.audit.chain.readSealed(webhook.auditCursor, BATCH) : [];
+        if (page.length === 0 && records.length === 0) {
+          await runner.idle.wait(this.options.leaseMs / 3);
           continue;
         }
-        if (skipped && !(await this.advance(runner, webhook, skipped))) return;
-        skipped = null;
-        if (!(await this.deliver(runner, webhook, creator.provider, event))) return;
-        // The head's retry state belonged to this event.
-        Object.assign(webhook, { eventCursor: event.cursor, attempts: 0, failingSince: null, nextAttemptAt: null, status: 'ACTIVE' });
+        const creator = await this.creator(webhook);
+        const steps = [
+          ...page.map((event) => ({ message: () => tokenEventMessage(event, this.options.source()), visible: async () => Boolean(creator && (await this.options.visibility(creator.actor, event))), done: () => void (runner.progress.cursor = event.cursor) })),
+          // Audit webhooks are the operator's: every record is visible to it.
+          ...records.map((record) => ({ message: () => auditMessage(record, this.options.source()), visible: async () => Boolean(creator), done: () => void (runner.progress.auditCursor = record.seq) })),
+        ];
+        for (const step of steps) {
+          if (!runner.holding) return;
+          if (await step.visible()) {
+            if (!(await this.deliver(runner, webhook, creator!.provider, step.message()))) return;
+            // The head's retry state belonged to this message.
+            Object.assign(webhook, { attempts: 0, failingSince: null, nextAttemptAt: null, status: 'ACTIVE' });
+          }
+          step.done();
+          runner.progress.dirty = true;
+          if (runner.progress.delivered.length >= FLUSH_EVERY || Date.now() - runner.progress.since >= FLUSH_MS) {
+            if (!(await this.flush(runner))) return;
+          }
+        }
+        if (!(await this.flush(runner))) return;
       }
-      if (skipped && !(await this.advance(runner, webhook, skipped))) return;
+    } finally {
+      // What was delivered is recorded even when stopping (the lease is released only after this).
+      await this.flush(runner).catch(() => undefined);
     }
   }
 
@@ -219,27 +247,41 @@ export class WebhookDispatcher {
     return { actor, provider: principal.provider };
   }
 
-  /** Moves the cursor past events the webhook may not see. */
-  private async advance(runner: Runner, webhook: WebhookEntity, cursor: string): Promise<boolean> {
-    const result: unknown[] = await this.db.dataSource.query(
-      `UPDATE webhook SET event_cursor = $3, attempts = 0, failing_since = NULL, next_attempt_at = NULL WHERE id = $1 AND lease_owner = $2 RETURNING id`,
-      [runner.id, this.instance, cursor],
-    );
-    Object.assign(webhook, { eventCursor: cursor, attempts: 0, failingSince: null, nextAttemptAt: null });
-    return this.stillHolding(runner, result);
+  /**
+   * Writes the cursor (past delivered and not-visible events) and the delivered attempts in one
+   * transaction, while the lease is held. Progress is written every FLUSH_EVERY deliveries or
+   * FLUSH_MS, at the end of a page and before a failure is recorded, not after every event: a crash
+   * in between only sends those events again, with the same webhook-id (at least once).
+   */
+  private async flush(runner: Runner): Promise<boolean> {
+    const progress = runner.progress;
+    if (!progress.dirty) return runner.holding;
+    const delivered = progress.delivered.splice(0);
+    progress.dirty = false;
+    progress.since = Date.now();
+    return this.db.transaction(async (tx) => {
+      const updated: unknown[] = await tx.manager.query(
+        `UPDATE webhook SET event_cursor = $3, audit_cursor = $4, attempts = 0, failing_since = NULL, next_attempt_at = NULL, status = 'ACTIVE',
+                last_delivered_at = coalesce($5, last_delivered_at)
+          WHERE id = $1 AND lease_owner = $2 RETURNING id`,
+        [runner.id, this.instance, progress.cursor, progress.auditCursor, delivered.length ? delivered[delivered.length - 1].attemptedAt : null],
+      );
+      if (!this.stillHolding(runner, updated)) return false;
+      if (delivered.length) await tx.manager.insert(WebhookDeliveryEntity, delivered);
+      return true;
+    });
   }
 
   /** Delivers one event, retrying until the receiver takes it; false when this instance stops delivering the webhook. */
-  private async deliver(runner: Runner, webhook: WebhookEntity, creatorProvider: string, event: TokenEvent): Promise<boolean> {
+  private async deliver(runner: Runner, webhook: WebhookEntity, creatorProvider: string, message: WebhookMessage): Promise<boolean> {
     const secret = this.options.masterKey().decrypt(webhook.secretSealed).toString('utf8');
-    const { body, contentType } = cloudEventBody(event, this.options.source());
-    const type = eventType(event);
+    const { body, contentType, type } = message;
     let { attempts, failingSince, nextAttemptAt, status } = webhook;
     for (;;) {
       if (nextAttemptAt) await runner.retry.wait(nextAttemptAt.getTime() - this.clock.now().getTime());
       if (!runner.holding) return false;
       const result = await this.withSlot(() =>
-        post(webhook.url, { 'content-type': contentType, ...signatureHeaders(secret, event.cursor, new Date(), body) }, body, {
+        post(webhook.url, { 'content-type': contentType, ...signatureHeaders(secret, message.id, new Date(), body) }, body, {
           allowPrivate: this.options.allowPrivate,
           timeoutMs: this.options.timeoutMs,
           signal: this.aborts.signal,
@@ -250,67 +292,43 @@ export class WebhookDispatcher {
       const at = this.clock.now();
       const delivered = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
       this.options.metrics?.webhookAttempt(delivered ? 'delivered' : 'failed');
-      if (delivered) return this.record(runner, { webhook, event, type, attempt: attempts, at, result, next: null, state: { cursor: event.cursor, attempts: 0, failingSince: null, status: 'ACTIVE', delivered: at } });
+      const attempt = { webhookId: webhook.id, eventCursor: message.id, eventType: type, attempt: attempts, statusCode: result.statusCode, error: result.error?.slice(0, 500) ?? null, attemptedAt: at };
+      if (delivered) {
+        runner.progress.delivered.push({ ...attempt, outcome: 'DELIVERED', nextRetryAt: null });
+        return true;
+      }
+      // The cursor up to the event before this one is stored first, then the failure with it.
+      if (!(await this.flush(runner))) return false;
       failingSince ??= at;
       nextAttemptAt = new Date(at.getTime() + retryDelay(attempts, this.options.retry));
       const nowFailing = status !== 'FAILING' && at.getTime() - failingSince.getTime() >= this.options.retry.windowMs;
       if (nowFailing) status = 'FAILING';
-      const kept = await this.record(runner, {
-        webhook,
-        event,
-        type,
-        attempt: attempts,
-        at,
-        result,
-        next: nextAttemptAt,
-        state: { cursor: null, attempts, failingSince, status, delivered: null },
-        failing: nowFailing ? { provider: webhook.provider ?? creatorProvider } : undefined,
-      });
+      const kept = await this.recordFailure(runner, { ...attempt, outcome: 'FAILED', nextRetryAt: nextAttemptAt }, { attempts, failingSince, status }, nowFailing ? webhook.provider ?? creatorProvider : null, webhook);
       if (!kept) return false;
-      this.options.logger?.debug('webhook delivery failed', { webhookId: webhook.id, cursor: event.cursor, attempt: attempts, statusCode: result.statusCode, error: result.error, nextAttemptAt });
-      if (nowFailing) this.options.logger?.warn('webhook failing: its receiver has failed for longer than the retry window; retrying goes on', { webhookId: webhook.id, since: failingSince, cursor: webhook.eventCursor });
+      this.options.logger?.debug('webhook delivery failed', { webhookId: webhook.id, messageId: message.id, attempt: attempts, statusCode: result.statusCode, error: result.error, nextAttemptAt });
+      if (nowFailing) this.options.logger?.warn('webhook failing: its receiver has failed for longer than the retry window; retrying goes on', { webhookId: webhook.id, since: failingSince, cursor: runner.progress.cursor });
     }
   }
 
-  /** The attempt's row and the webhook's new state in one transaction, only while the lease is held. */
-  private async record(
+  /** A failed attempt and the head's retry state in one transaction, while the lease is held; with `failingProvider`, the FAILING event and audit row too. */
+  private recordFailure(
     runner: Runner,
-    attempt: {
-      webhook: WebhookEntity;
-      event: TokenEvent;
-      type: string;
-      attempt: number;
-      at: Date;
-      result: { statusCode: number | null; error: string | null };
-      next: Date | null;
-      /** `cursor` and `delivered` only when the event was delivered: a failure leaves both as they are. */
-      state: { cursor: string | null; attempts: number; failingSince: Date | null; status: string; delivered: Date | null };
-      failing?: { provider: string };
-    },
+    attempt: Omit<WebhookDeliveryEntity, 'id'>,
+    state: { attempts: number; failingSince: Date; status: string },
+    failingProvider: string | null,
+    webhook: WebhookEntity,
   ): Promise<boolean> {
-    const { webhook, state } = attempt;
     return this.db.transaction(async (tx) => {
       const updated: unknown[] = await tx.manager.query(
-        `UPDATE webhook SET event_cursor = coalesce($3, event_cursor), attempts = $4, failing_since = $5, next_attempt_at = $6, status = $7,
-                last_delivered_at = coalesce($8, last_delivered_at)
-          WHERE id = $1 AND lease_owner = $2 RETURNING id`,
-        [webhook.id, this.instance, state.cursor, state.attempts, state.failingSince, attempt.next, state.status, state.delivered],
+        `UPDATE webhook SET attempts = $3, failing_since = $4, next_attempt_at = $5, status = $6 WHERE id = $1 AND lease_owner = $2 RETURNING id`,
+        [runner.id, this.instance, state.attempts, state.failingSince, attempt.nextRetryAt, state.status],
       );
       if (!this.stillHolding(runner, updated)) return false;
-      await tx.manager.insert(WebhookDeliveryEntity, {
-        webhookId: webhook.id,
-        eventCursor: attempt.event.cursor,
-        eventType: attempt.type,
-        attempt: attempt.attempt,
-        outcome: attempt.next ? 'FAILED' : 'DELIVERED',
-        statusCode: attempt.result.statusCode,
-        error: attempt.result.error?.slice(0, 500) ?? null,
-        attemptedAt: attempt.at,
-        nextRetryAt: attempt.next,
-      });
-      if (attempt.failing) {
-        await this.audit.record({ actor: null, action: 'webhook.failing', provider: attempt.failing.provider, target: webhook.id, outcome: 'failed', origin: 'webhooks', detail: { since: state.failingSince?.toISOString(), cursor: webhook.eventCursor } }, tx.manager);
-        await this.events.append(tx, null, [{ provider: attempt.failing.provider, kind: 'WEBHOOK_FAILING', subjectType: 'WEBHOOK', subjectId: webhook.id, serviceAccountId: webhook.creatorId }]);
+      await tx.manager.insert(WebhookDeliveryEntity, attempt);
+      if (failingProvider) {
+        const detail = { since: state.failingSince.toISOString(), cursor: runner.progress.cursor };
+        await this.audit.record({ actor: null, action: 'webhook.failing', provider: failingProvider, target: webhook.id, outcome: 'failed', origin: 'webhooks', detail }, tx.manager);
+        await this.events.append(tx, null, [{ provider: failingProvider, kind: 'WEBHOOK_FAILING', subjectType: 'WEBHOOK', subjectId: webhook.id, serviceAccountId: webhook.creatorId }]);
       }
       return true;
     });

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { WebhookDeliveryEntity, WebhookEntity } from '../../entities';
+import type { AuditService } from '../audit';
 import type { Change } from '../change';
 import type { Clock } from '../clock';
 import type { RequestContext } from '../context';
@@ -43,16 +44,24 @@ export class WebhookService {
     private readonly clock: Clock,
     private readonly change: Change,
     private readonly events: EventService,
+    private readonly audit: AuditService,
     private readonly settings: WebhookSettings,
   ) {}
+
+  /** The audit chain's newest `seq` once everything final is sealed. */
+  private async auditHead(): Promise<string> {
+    await this.audit.chain.seal();
+    const [head] = (await this.db.manager.query(`SELECT seq::text AS seq FROM audit_chain_head WHERE id = 1`)) as { seq: string }[];
+    return head?.seq ?? '0';
+  }
 
   async create(ctx: RequestContext, input: CreateWebhook): Promise<Issued<WebhookEntity>> {
     const actor = requireActor(ctx);
     if (input.audit && actor.kind !== 'operator') throw forbidden('Only the gateway operator may receive audit records.');
-    if (input.audit) throw badInput('Audit records are not delivered to webhooks yet; create the webhook without `audit`.', { field: 'audit' });
     const url = await checkDestination(input.url ?? '', this.settings.allowPrivate);
-    // Delivery starts after what is in the log now: a new webhook is not sent the past.
+    // Delivery starts after what is in the logs now: a new webhook is not sent the past.
     const cursor = await this.events.head();
+    const auditCursor = input.audit ? await this.auditHead() : '0';
     const secret = `whsec_${randomBytes(32).toString('base64')}`;
     const webhook = await this.change(ctx, { provider: input.provider ?? actor.provider, action: 'webhook.create', detail: { host: url.host } }, async (scope) => {
       const { manager } = scope.tx;
@@ -69,6 +78,7 @@ export class WebhookService {
           createdBy: actorLabel(actor),
           createdAt: this.clock.now(),
           eventCursor: cursor,
+          auditCursor,
         }),
       );
       scope.setTarget(row.id);

@@ -31,8 +31,11 @@ export class Webhook {
   @Field(() => Provider, { nullable: true, description: "Only this provider's events; every provider the creator may see when null." })
   provider: string | null;
 
-  @Field({ description: 'Also receives audit records (`dev.keygate.audit`).' })
+  @Field({ description: 'Also receives audit records (`dev.keygate.audit`), in chain order.' })
   audit: boolean;
+
+  @Field({ description: 'With `audit`: the audit chain position (`seq`) delivered through.' })
+  auditCursor: string;
 
   @Field(() => WebhookStatus)
   status: string;
@@ -65,6 +68,7 @@ export class Webhook {
       kinds: row.kinds,
       provider: row.provider,
       audit: row.audit,
+      auditCursor: row.auditCursor,
       status: row.status,
       cursor: row.eventCursor,
       attempts: row.attempts,
@@ -115,7 +119,7 @@ export class WebhookDelivery {
   @Field(() => ID)
   id: string;
 
-  @Field({ description: "The event's cursor (also its CloudEvents id and webhook-id)." })
+  @Field({ description: "The message id, also its CloudEvents id and webhook-id: the event's cursor, or `audit-<seq>` for an audit record." })
   eventCursor: string;
 
   @Field({ description: 'The CloudEvents type sent.' })

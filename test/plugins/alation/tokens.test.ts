@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { startTestGateway, type TestGateway, OPERATOR_TOKEN } from '../../support/gateway';
 import { codes, expectOk, graphql } from '../../support/graphql';
 import { CREATE_ACCESS, CREATE_REFRESH, createUser, DAY, rest, REVOKE, signedInUser, VENDOR_TIME, type AlationUser } from './alation-support';
@@ -116,6 +117,22 @@ describe('API access tokens', () => {
     expect(await validateRefresh(refresh.body.refresh_token, other.userId)).toMatchObject({ status: 401, body: { detail: 'Refresh token provided is invalid.', code: '401000' } });
     expect(await validateRefresh(access.body.api_access_token)).toMatchObject({ status: 401, body: { detail: 'Refresh token provided is invalid.' } });
     expect(await createAccess('kgrt_garbage')).toMatchObject({ status: 401, body: { detail: 'Refresh token provided is invalid.', code: '401000' } });
+  });
+
+  test('validate answers are cached until something changes: a use of the token shows in last_used_at', async () => {
+    const refresh = await createRefresh('last used');
+    const access = await createAccess(refresh.body.refresh_token);
+    const secret: string = access.body.api_access_token;
+    expect((await validateAccess(secret)).body.last_used_at).toBeNull();
+    expect((await validateAccess(secret)).body.last_used_at).toBeNull();
+    expectOk(await graphql(t.url, '{ viewer { name } }', {}, undefined, { TOKEN: secret }));
+    // The use is recorded in the background: wait for the row, then validate reads it, not the cached answer.
+    const hash = createHash('sha256').update(secret).digest('hex');
+    const row = async () => (await t.gateway.db.dataSource.query('SELECT last_used_at FROM access_token WHERE secret_hash = $1', [hash]))[0];
+    for (let tries = 0; tries < 200 && !(await row()).last_used_at; tries++) await new Promise((resolve) => setTimeout(resolve, 10));
+    const used = await validateAccess(secret);
+    expect(used.body.last_used_at).toMatch(VENDOR_TIME);
+    expect(used.body.token_status).toBe('ACTIVE');
   });
 
   test('expiry: access tokens after 24 hours, refresh tokens after 60 days cannot mint', async () => {
