@@ -9,6 +9,7 @@ import { ListIndexes1732300012001 } from './1732300012001-list-indexes';
 import { AuthFailure1732300021000 } from './1732300021000-auth-failure';
 import { ExpiryWarnings1732300022000 } from './1732300022000-expiry-warnings';
 import { PreviousClientSecret1732300022001 } from './1732300022001-previous-client-secret';
+import { ExpiryNotice1732300022002 } from './1732300022002-expiry-notice';
 import { AuditChain1732300023000 } from './1732300023000-audit-chain';
 import { Webhooks1732300024000 } from './1732300024000-webhooks';
 import { WebhookAuditCursor1732300024001 } from './1732300024001-webhook-audit-cursor';
@@ -26,6 +27,7 @@ export const migrations = [
   AuthFailure1732300021000,
   ExpiryWarnings1732300022000,
   PreviousClientSecret1732300022001,
+  ExpiryNotice1732300022002,
   AuditChain1732300023000,
   Webhooks1732300024000,
   WebhookAuditCursor1732300024001,

@@ -277,7 +277,7 @@ export function buildProgram(): Command {
   report
     .command('stale')
     .description('active tokens nobody used for N days (never-used ones created before then too), newest first: candidates to revoke')
-    .requiredOption('--days <n>', 'unused for at least this many days (0 to 3650)', wholeDays)
+    .option('--days <n>', 'unused for at least this many days (0 to 3650)', wholeDays, 90)
     .addOption(jsonOption())
     .action(async (options: { days: number; json?: boolean }) => {
       const stale = await withCommands((c) => c.staleTokens(options.days));

@@ -11,6 +11,8 @@ import { TokenColumns } from './token-columns';
 @Index('access_token_owner', ['ownerId'])
 @Index('access_token_by_provider', ['provider', 'createdAt', 'id'])
 @Index('access_token_unannounced_expiry', ['expiresAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL' })
+@Index('access_token_unscheduled_expiry', ['expiresAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL AND expiry_notice_at IS NULL' })
+@Index('access_token_expiry_notice', ['expiryNoticeAt'], { where: 'expiry_announced_at IS NULL AND revoked_at IS NULL' })
 @Index('access_token_refresh_token', ['refreshTokenId'])
 @Index('access_token_kid', ['kid', 'expiresAt'], { where: 'kid IS NOT NULL AND revoked_at IS NULL' })
 export class AccessTokenEntity extends TokenColumns {

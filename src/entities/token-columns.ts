@@ -36,4 +36,8 @@ export abstract class TokenColumns {
   /** The smallest warning horizon (seconds) whose EXPIRING event was written; null before the first. */
   @Column({ name: 'expiry_warned_horizon', type: 'integer', nullable: true })
   expiryWarnedHorizon: number | null;
+
+  /** When the expiry sweeper next has an EXPIRING or EXPIRED to write; null until it first looks. */
+  @Column({ name: 'expiry_notice_at', type: 'timestamptz', nullable: true })
+  expiryNoticeAt: Date | null;
 }

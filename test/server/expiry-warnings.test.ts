@@ -83,10 +83,12 @@ test('a warning per horizon as the token enters it, none for a revoked token', a
   const kept = await exampleAccountWithToken(t.url, 'warn-steps');
   const revoked = await exampleAccountWithToken(t.url, 'warn-revoked');
   expectOk(await graphql(t.url, 'mutation($id: ID!) { revokeToken(id: $id) { revokedIds } }', { id: revoked.refreshTokenId }, OPERATOR_TOKEN));
-
   t.clock.advance(HOURS * 1000 + 1000);
   await sweepAll();
   expect(await announcements(from, kept.refreshTokenId)).toEqual([`EXPIRING ${2 * HOURS}`]);
+  // Sweeps read the token again only when it enters the next horizon.
+  const [scheduled] = await t.gateway.db.dataSource.query('SELECT expires_at, expiry_notice_at FROM refresh_token WHERE id = $1', [kept.refreshTokenId]);
+  expect(new Date(scheduled.expiry_notice_at).getTime()).toBe(new Date(scheduled.expires_at).getTime() - HOURS * 1000);
   t.clock.advance(HOURS * 1000);
   await sweepAll();
   expect(await announcements(from, kept.refreshTokenId)).toEqual([`EXPIRING ${2 * HOURS}`, `EXPIRING ${HOURS}`]);

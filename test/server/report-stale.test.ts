@@ -96,7 +96,8 @@ describe('npx keygate report stale', () => {
       expect(report.days).toBe(0);
       expect(report.tokens).toEqual([expect.objectContaining({ id: tokenId, type: 'access', provider: 'talend', serviceAccountName: owner, lastUsedAt: null })]);
 
-      const none = await runCli(['report', 'stale', '--days', '30'], env);
+      // The default: 90 days.
+      const none = await runCli(['report', 'stale'], env);
       expect(none.status).toBe(0);
       expect(none.stdout).toContain('0 active token(s) unused since');
     } finally {
@@ -109,7 +110,7 @@ describe('npx keygate report stale', () => {
     expect(table.stdout).toContain('1 active token(s) unused since');
   });
 
-  test.each([[['--days', 'ten']], [['--days', '3651']], [[]]])('keygate report stale %j exits 2 with the usage and changes nothing', async (args) => {
+  test.each([[['--days', 'ten']], [['--days', '3651']], [['--days']]])('keygate report stale %j exits 2 with the usage and changes nothing', async (args) => {
     const result = await runCli(['report', 'stale', ...args], env);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('Usage: keygate report stale');

@@ -51,6 +51,13 @@ export interface EventObserver {
   delivered?(event: TokenEvent, lagMs: number): void;
 }
 
+/**
+ * The two ways the expiry sweeper finds tokens, each along its own partial index: those whose next
+ * notice has come, and those it has never looked at (new tokens), by expiry within the largest horizon.
+ */
+const SCHEDULED = 'x.expiry_notice_at <= $1 ORDER BY x.expiry_notice_at';
+const UNSCHEDULED = 'x.expiry_notice_at IS NULL AND x.expires_at <= $1::timestamptz + make_interval(secs => $3::float8) ORDER BY x.expires_at';
+
 /** The event log as a commit-ordered table (core/database/commit-order.ts). */
 const EVENT_LOG: CommitOrderedTable = { table: 'token_event', seq: 'cursor', txid: 'txid' };
 
@@ -241,7 +248,8 @@ export class EventService {
    * EXPIRING 1d, EXPIRED, in that order. A horizon counts only for a token that lives longer than
    * it (a 30-minute token never "enters" a 1d horizon: no warning). The row lock with SKIP LOCKED
    * makes a second sweeper (another instance) skip rows the first claimed, and the claimed row
-   * records what was announced: no duplicates.
+   * records what was announced: no duplicates. It also records when it is next due
+   * (`expiry_notice_at`), so a sweep reads only due tokens, not every token near its expiry.
    */
   async sweepExpired(): Promise<number> {
     let total = 0;
@@ -258,28 +266,33 @@ export class EventService {
     return this.db.transaction(async (tx) => {
       const events: NewTokenEvent[] = [];
       let full = false;
-      for (const [table, subjectType] of [
-        ['refresh_token', 'REFRESH_TOKEN'],
-        ['access_token', 'ACCESS_TOKEN'],
+      for (const [table, subjectType, claimed] of [
+        ['refresh_token', 'REFRESH_TOKEN', SCHEDULED],
+        ['refresh_token', 'REFRESH_TOKEN', UNSCHEDULED],
+        ['access_token', 'ACCESS_TOKEN', SCHEDULED],
+        ['access_token', 'ACCESS_TOKEN', UNSCHEDULED],
       ] as const) {
-        // `due`: the smallest horizon the token has entered (and lives longer than).
+        // `due`: the smallest horizon the token has entered (among those shorter than its life);
+        // `next`: when it enters the next one, else its expiry: the notice after this one.
         const result = await tx.manager.query(
           `UPDATE ${table} t
               SET expiry_warned_horizon = least(c.due, t.expiry_warned_horizon),
-                  expiry_announced_at = CASE WHEN t.expires_at <= $1 THEN $1::timestamptz END
-             FROM (SELECT x.id, d.due, x.expiry_warned_horizon AS warned,
+                  expiry_announced_at = CASE WHEN t.expires_at <= $1 THEN $1::timestamptz END,
+                  expiry_notice_at = CASE WHEN t.expires_at <= $1 THEN NULL ELSE c.next END
+             FROM (SELECT x.id, d.due, n.next, x.expiry_warned_horizon AS warned,
                           extract(epoch FROM x.expires_at - x.created_at)::float8 AS lifespan
                      FROM ${table} x
                      CROSS JOIN LATERAL (
                        SELECT min(h) AS due FROM unnest($2::int[]) AS h
                         WHERE x.expires_at - make_interval(secs => h) <= $1 AND x.expires_at - x.created_at > make_interval(secs => h)) d
-                    WHERE x.expires_at <= $1::timestamptz + make_interval(secs => $3::float8)
-                      AND x.expiry_announced_at IS NULL AND x.revoked_at IS NULL
-                      AND (x.expires_at <= $1 OR d.due < coalesce(x.expiry_warned_horizon, 2147483647))
-                    ORDER BY x.expires_at LIMIT ${SWEEP_BATCH} FOR UPDATE OF x SKIP LOCKED) c
+                     CROSS JOIN LATERAL (
+                       SELECT coalesce(min(x.expires_at - make_interval(secs => h)), x.expires_at) AS next FROM unnest($2::int[]) AS h
+                        WHERE x.expires_at - make_interval(secs => h) > $1 AND x.expires_at - x.created_at > make_interval(secs => h)) n
+                    WHERE x.expiry_announced_at IS NULL AND x.revoked_at IS NULL AND ${claimed}
+                    LIMIT ${SWEEP_BATCH} FOR UPDATE OF x SKIP LOCKED) c
             WHERE t.id = c.id
             RETURNING t.id, t.owner_id, t.provider, c.due, c.warned, c.lifespan, t.expiry_announced_at IS NOT NULL AS expired`,
-          [now, horizons, horizons[0] ?? 0],
+          claimed === SCHEDULED ? [now, horizons] : [now, horizons, horizons[0] ?? 0],
         );
         const rows: SweptRow[] = Array.isArray(result[0]) ? result[0] : result;
         if (rows.length === SWEEP_BATCH) full = true;

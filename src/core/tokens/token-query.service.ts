@@ -226,6 +226,7 @@ function toListedToken(row: TokenRowData): ListedToken {
     revokedBy: row.revoked_by,
     expiryAnnouncedAt: null,
     expiryWarnedHorizon: null,
+    expiryNoticeAt: null,
   };
   if (row.type === 'refresh') return { type: 'refresh', token: Object.assign(new RefreshTokenEntity(), common, { name: row.name ?? '' }) };
   return {

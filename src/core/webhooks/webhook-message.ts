@@ -31,6 +31,8 @@ export function cloudEventBody(event: TokenEvent, source: string): { body: strin
         serviceAccountId: event.serviceAccountId,
         actor: event.actor,
         at: event.at.toISOString(),
+        // Which warning an EXPIRING event is (7d or 1d): the receiver cannot tell otherwise.
+        ...(event.horizonSeconds != null ? { horizonSeconds: event.horizonSeconds } : {}),
       },
     }),
   );

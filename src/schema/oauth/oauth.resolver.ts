@@ -4,6 +4,7 @@ import { PrincipalKind } from '../../core';
 import type { PrincipalEntity } from '../../entities';
 import type { GraphQLContext } from '../context';
 import { ServiceAccount } from '../service-account/service-account.type';
+import { OAuthClientSecret, secretStateOf, workingSecrets } from './oauth-client-secret.type';
 
 @InputType()
 export class CreateOAuthClientInput {
@@ -19,15 +20,6 @@ export class CreateOAuthClientInput {
   @Field({ description: "The role of the client's system user." })
   @Length(1, 64)
   role: string;
-}
-
-@ObjectType({ description: 'A client secret that works (never the secret itself).' })
-export class OAuthClientSecret {
-  @Field({ description: 'True for the newest secret; false for the previous one, kept for a rotation overlap.' })
-  current: boolean;
-
-  @Field(() => Date, { nullable: true, description: 'When it stops working; null: until the next regeneration.' })
-  expiresAt: Date | null;
 }
 
 @ObjectType()
@@ -88,9 +80,7 @@ export class RevokeOAuthClientTokensPayload {
 }
 
 function clientOf(account: PrincipalEntity, now: Date): OAuthClient {
-  const secrets: OAuthClientSecret[] = account.secretHash ? [{ current: true, expiresAt: null }] : [];
-  if (account.previousSecretHash && account.previousSecretExpiresAt && account.previousSecretExpiresAt > now) secrets.push({ current: false, expiresAt: account.previousSecretExpiresAt });
-  return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account), secrets };
+  return { id: account.id, clientId: account.clientId ?? '', name: account.name, role: account.role ?? '', serviceAccount: ServiceAccount.from(account), secrets: workingSecrets(secretStateOf(account), now) };
 }
 
 @Resolver()

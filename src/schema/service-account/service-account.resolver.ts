@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, Authorized, Ctx, FieldResolver, ID, Info, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isGatewayError, tokenStatus } from '../../core';
+import { isGatewayError, PrincipalKind as Kinds, tokenStatus } from '../../core';
 import type { GraphQLContext } from '../context';
 import { selects, toConnection } from '../common/connection';
 import { PaginationArgs } from '../common/pagination.args';
@@ -9,6 +9,7 @@ import { Provider } from '../common/provider.enum';
 import { TokenStatusValue } from '../common/token-status.enum';
 import { Permission } from '../permission/permission.type';
 import { Persona } from '../persona/persona.type';
+import { OAuthClientSecret, workingSecrets } from '../oauth/oauth-client-secret.type';
 import { AccessToken, RefreshToken } from '../token/token.types';
 import { CreateServiceAccountInput, CreateServiceAccountPayload, DeleteServiceAccountPayload, UpdateServiceAccountInput } from './service-account.inputs';
 import { ServiceAccount, ServiceAccountConnection } from './service-account.type';
@@ -68,6 +69,11 @@ export class ServiceAccountResolver {
   async deleteServiceAccount(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphQLContext): Promise<DeleteServiceAccountPayload> {
     const result = await ctx.registry.deleteServiceAccount(ctx, id);
     return { deletedServiceAccountId: id, revokedTokenCount: result.revokedTokenIds.length };
+  }
+
+  @FieldResolver(() => [OAuthClientSecret], { nullable: true, description: "An OAuth client's working secrets with their expiry (during a rotation overlap, two); null for other kinds." })
+  clientSecrets(@Root() account: ServiceAccount, @Ctx() ctx: GraphQLContext): OAuthClientSecret[] | null {
+    return account.kind === Kinds.oauthClient ? workingSecrets(account.secretState, ctx.core.clock.now()) : null;
   }
 
   @FieldResolver(() => [Permission])

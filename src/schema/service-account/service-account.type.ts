@@ -3,6 +3,7 @@ import type { PrincipalEntity } from '../../entities';
 import { Node } from '../common/node.interface';
 import { PageInfo } from '../common/page-info.type';
 import { Provider } from '../common/provider.enum';
+import { secretStateOf, type SecretState } from '../oauth/oauth-client-secret.type';
 
 /** What GraphQL may ever show of a principal: no hashes, no internal numbers beyond `userId`. */
 @ObjectType({ implements: Node, description: 'A machine identity (or user) of one provider.' })
@@ -49,6 +50,9 @@ export class ServiceAccount extends Node {
   @Field(() => Date, { nullable: true })
   lastUsedAt: Date | null;
 
+  /** Which secrets work, for `clientSecrets` (not a field itself). */
+  secretState: SecretState;
+
   static from(entity: PrincipalEntity): ServiceAccount {
     return Object.assign(new ServiceAccount(), {
       id: entity.id,
@@ -66,6 +70,7 @@ export class ServiceAccount extends Node {
       createdAt: entity.createdAt,
       createdBy: entity.createdBy,
       lastUsedAt: entity.lastUsedAt,
+      secretState: secretStateOf(entity),
     });
   }
 }

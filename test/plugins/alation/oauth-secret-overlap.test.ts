@@ -28,11 +28,16 @@ test('the old secret works during the overlap, both are listed with their expiry
   expect(await tokenStatus(client.clientId, client.clientSecret)).toBe(200);
   expect(await tokenStatus(client.clientId, regenerated.clientSecret)).toBe(200);
 
+  // Listed on the service account too, for as long as the overlap lasts.
+  const listed = async () => expectOk(await graphql(t.url, 'query($id: ID!) { serviceAccount(id: $id) { clientSecrets { current expiresAt } } }', { id: client.id }, OPERATOR_TOKEN)).serviceAccount.clientSecrets;
+  expect(await listed()).toEqual(regenerated.client.secrets);
+
   t.clock.advance(59_000);
   expect(await tokenStatus(client.clientId, client.clientSecret)).toBe(200);
   t.clock.advance(1_000);
   expect(await tokenStatus(client.clientId, client.clientSecret)).toBe(401);
   expect(await tokenStatus(client.clientId, regenerated.clientSecret)).toBe(200);
+  expect(await listed()).toEqual([{ current: true, expiresAt: null }]);
 
   // Evented and audited like every regeneration.
   const events = (await t.gateway.core.events.history(from)).filter((e) => e.kind === 'SECRET_CHANGED');
@@ -87,6 +92,8 @@ test("a Talend service account's id and secret stay immutable: no regeneration, 
     await graphql(t.url, 'mutation { createServiceAccount(input: { provider: TALEND, name: "immutable", permissions: [] }) { serviceAccount { id clientId } secret } }', {}, OPERATOR_TOKEN),
   ).createServiceAccount;
   expect(codes(await regenerate(created.serviceAccount.clientId, 60))).toEqual(['NOT_FOUND']);
+  const account = expectOk(await graphql(t.url, 'query($id: ID!) { serviceAccount(id: $id) { clientSecrets { current } } }', { id: created.serviceAccount.id }, OPERATOR_TOKEN));
+  expect(account.serviceAccount.clientSecrets).toBeNull();
   const exchanged = await fetch(`${t.url}/security/oauth/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: basic(created.serviceAccount.clientId, created.secret) },
