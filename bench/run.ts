@@ -1,5 +1,6 @@
 import { auditChain } from './parts/audit-chain';
 import { grants } from './parts/grants';
+import { graphqlLimits } from './parts/graphql-limits';
 import { introspection } from './parts/introspection';
 import { list } from './parts/list';
 import { revocation } from './parts/revocation';
@@ -22,6 +23,7 @@ const PARTS: Record<string, { run: () => Promise<void>; byDefault: boolean }> = 
   statements: { run: statements, byDefault: false },
   audit: { run: auditChain, byDefault: false },
   webhooks: { run: webhooks, byDefault: false },
+  'graphql-limits': { run: graphqlLimits, byDefault: true },
 };
 
 (async () => {

@@ -1,46 +1,49 @@
-import { GraphQLError, Kind, type ASTVisitor, type FragmentDefinitionNode, type SelectionSetNode, type ValidationContext } from 'graphql';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import type { GraphQLArmorConfig } from '@escape.tech/graphql-armor-types';
+import { parse, type DocumentNode, type ParseOptions, type ValidationRule } from 'graphql';
 
-export const MAX_QUERY_DEPTH = 12;
-export const MAX_ALIASES = 50;
+/**
+ * The gateway's document limits, enforced by graphql-armor before any resolver runs and before
+ * authentication matters. Every rule visits each fragment once, so validation grows with the
+ * document's length, not with the number of paths through its fragments. Depth counts fields
+ * only (fragments are flattened): a fragment bomb is refused by its cost, which armor computes
+ * once per fragment.
+ */
+export const GRAPHQL_LIMITS = {
+  maxDepth: 12,
+  maxAliases: 50,
+  maxDirectives: 50,
+  // armor's default; graphql-js's OverlappingFieldsCanBeMerged compares sibling fragments pairwise, and this bounds it.
+  maxTokens: 1000,
+  maxCost: 50_000,
+} as const;
 
-/** Refuses documents nested deeper than `max` (fragments followed), on HTTP and WebSocket alike. */
-export function depthLimit(max = MAX_QUERY_DEPTH) {
-  return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const def of context.getDocument().definitions) if (def.kind === Kind.FRAGMENT_DEFINITION) fragments.set(def.name.value, def);
-    const depthOf = (set: SelectionSetNode | undefined, depth: number, seen: Set<string>): number => {
-      if (!set) return depth;
-      let deepest = depth;
-      for (const selection of set.selections) {
-        if (selection.kind === Kind.FIELD) deepest = Math.max(deepest, depthOf(selection.selectionSet, depth + 1, seen));
-        else if (selection.kind === Kind.INLINE_FRAGMENT) deepest = Math.max(deepest, depthOf(selection.selectionSet, depth, seen));
-        else if (!seen.has(selection.name.value)) {
-          const fragment = fragments.get(selection.name.value);
-          if (fragment) deepest = Math.max(deepest, depthOf(fragment.selectionSet, depth, new Set([...seen, selection.name.value])));
-        }
-        if (deepest > max) return deepest;
-      }
-      return deepest;
-    };
-    return {
-      OperationDefinition(node) {
-        const depth = depthOf(node.selectionSet, 0, new Set());
-        if (depth > max) context.reportError(new GraphQLError(`Query is nested ${depth} levels deep; the limit is ${max}.`, { nodes: [node] }));
-      },
-    };
-  };
+const armorConfig = (): GraphQLArmorConfig => ({
+  maxDepth: { n: GRAPHQL_LIMITS.maxDepth, flattenFragments: true },
+  maxAliases: { n: GRAPHQL_LIMITS.maxAliases },
+  maxDirectives: { n: GRAPHQL_LIMITS.maxDirectives },
+  // Armor's token plugin throws from Apollo's parsingDidStart, which Apollo answers with a 500; graphql-js's own
+  // `maxTokens` (the counter armor's parser wraps) fails the parse itself, a GRAPHQL_PARSE_FAILED 400.
+  maxTokens: { enabled: false },
+  costLimit: { maxCost: GRAPHQL_LIMITS.maxCost, flattenFragments: true },
+  // Suggestions are hidden from anonymous callers only (src/server/graphql-posture.ts), which armor's switch cannot tell.
+  blockFieldSuggestion: { enabled: false },
+});
+
+/** The token limit, for Apollo's `parseOptions` and for `parseLimited`. */
+export const parseOptions: ParseOptions = { maxTokens: GRAPHQL_LIMITS.maxTokens };
+
+/** Armor's Apollo protection: its validation rules (and its plugins, none while suggestions and tokens are ours). */
+export function apolloLimits(): { validationRules: ValidationRule[]; plugins: ApolloServerPlugin[]; parseOptions: ParseOptions } {
+  const { validationRules, plugins } = new ApolloArmor(armorConfig()).protect();
+  return { validationRules, plugins, parseOptions };
 }
 
-/** Refuses documents with more aliased fields than `max` (alias-based batching attacks). */
-export function aliasLimit(max = MAX_ALIASES) {
-  return (context: ValidationContext): ASTVisitor => {
-    let aliases = 0;
-    return {
-      Field(node) {
-        if (node.alias && ++aliases === max + 1) context.reportError(new GraphQLError(`Query uses more than ${max} aliases.`, { nodes: [node] }));
-      },
-    };
-  };
-}
+/** The same limits for a path Apollo does not serve (graphql-ws): armor's rules, reporting as validation errors. */
+export const gatewayValidationRules: readonly ValidationRule[] = apolloLimits().validationRules;
 
-export const gatewayValidationRules = [depthLimit(), aliasLimit()];
+/** Parses with the token limit (a syntax error past it), as Apollo's parsing does. */
+export function parseLimited(source: string): DocumentNode {
+  return parse(source, parseOptions);
+}

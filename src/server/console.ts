@@ -23,13 +23,9 @@ export const CONSOLE_CSP = [
 
 const wantsHtml = (req: Request) => req.accepts(['application/json', 'text/html']) === 'text/html';
 
+/** The pages' CSP replaces the API's load-nothing one; nosniff, referrer and no-store come from securityHeaders(). */
 function pageHeaders(res: Response): void {
-  res.set({
-    'content-security-policy': CONSOLE_CSP,
-    'x-content-type-options': 'nosniff',
-    'referrer-policy': 'no-referrer',
-    'cache-control': 'no-store',
-  });
+  res.set('content-security-policy', CONSOLE_CSP);
 }
 
 /**
@@ -54,11 +50,11 @@ export function consoleRoutes(buildDir = join(packageRoot(__dirname), 'dist', 'c
       immutable: true,
       maxAge: '1y',
       fallthrough: false,
-      setHeaders: (res) => res.set({ 'content-security-policy': CONSOLE_CSP, 'x-content-type-options': 'nosniff' }),
+      setHeaders: (res) => res.set('content-security-policy', CONSOLE_CSP),
     }),
   );
   router.get('/console/alation-users-template.csv', (_req, res) => {
-    res.set({ 'content-disposition': 'attachment; filename="alation-users-template.csv"', 'x-content-type-options': 'nosniff' });
+    res.set('content-disposition', 'attachment; filename="alation-users-template.csv"');
     res.sendFile(join(buildDir, 'alation-users-template.csv'));
   });
   // Every other /console path is a screen of the single-page app.

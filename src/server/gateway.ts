@@ -14,10 +14,11 @@ import type { ProviderRegistry } from '../plugins/registry';
 import { buildGatewaySchema } from '../schema/build-schema';
 import type { GraphQLContext } from '../schema/context';
 import { createLoaders } from '../schema/loaders';
-import { gatewayValidationRules } from '../schema/validation-rules';
+import { apolloLimits } from '../schema/validation-rules';
 import { proxyTrust } from './client-address';
 import { ControlSocket, controlSocketPath } from './control-socket';
 import { formatError } from './errors';
+import { anonymousPosturePlugin } from './graphql-posture';
 import { graphqlMetricsPlugin } from './graphql-metrics';
 import { csrfPrevention, requestErrorStatusPlugin } from './graphql-over-http';
 import { createKeygate, type Keygate } from './keygate';
@@ -30,8 +31,10 @@ import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
 import { consoleRoutes } from './console';
+import { securityHeaders } from './security-headers';
 import { packageVersion } from '../package';
 import { attachSubscriptions } from './subscriptions';
+import { malformedTextAt, malformedText, verifyUtf8 } from './well-formed';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -130,7 +133,7 @@ export class Gateway {
     app.disable('x-powered-by');
     const trust = proxyTrust(config.trustProxy);
     app.set('trust proxy', trust);
-    app.use(requestLog(logger, metrics));
+    app.use(requestLog(logger, metrics), ...securityHeaders());
     // While draining, every response tells its client to reconnect elsewhere.
     app.use((_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next()));
     const httpServer = createServer(app);
@@ -153,7 +156,7 @@ export class Gateway {
     if (config.managementPort !== undefined) {
       const management: Express = express();
       management.disable('x-powered-by');
-      management.use(requestLog(logger, metrics), health);
+      management.use(requestLog(logger, metrics), ...securityHeaders(), health);
       management.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not_found', message: 'No such route.' }));
       managementServer = createServer(management);
     } else {
@@ -190,14 +193,16 @@ export class Gateway {
     wsServer.on('headers', (headers, req) => headers.push(`x-request-id: ${requestIdFrom(req.headers['x-request-id'])}`));
     metrics.observe({ subscriptions: openSubscriptions, db });
 
+    const limits = apolloLimits();
     const apollo = new ApolloServer<GraphQLContext>({
       schema,
-      validationRules: gatewayValidationRules,
+      validationRules: limits.validationRules,
+      parseOptions: limits.parseOptions,
       introspection: true,
       includeStacktraceInErrorResponses: false,
       csrfPrevention,
       formatError: (formatted, error) => formatError(formatted, error, logger),
-      plugins: [graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
+      plugins: [...limits.plugins, anonymousPosturePlugin(schema), graphqlMetricsPlugin(metrics), requestErrorStatusPlugin],
       // Shutdown is the gateway's: Apollo's own signal handler would re-raise SIGTERM and exit 1.
       stopOnTerminationSignals: false,
     });
@@ -206,7 +211,8 @@ export class Gateway {
     app.use(
       '/graphql',
       (_req: Request, _res: Response, next: NextFunction) => (markRoute(undefined, '/graphql'), next()),
-      express.json({ limit: config.maxBodyBytes }),
+      express.json({ limit: config.maxBodyBytes, verify: verifyUtf8 }),
+      (req: Request, _res: Response, next: NextFunction) => next(malformedGraphQLRequest(req)),
       expressMiddleware(apollo, {
         context: async ({ req }) => {
           try {
@@ -224,6 +230,10 @@ export class Gateway {
     app.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not_found', message: 'No such route.' }));
     // Body-parser and other edge failures: a clear 4xx, never a stack trace; a 5xx's cause goes to the access log.
     app.use((error: { status?: number; type?: string; message?: string }, req: Request, res: Response, _next: NextFunction) => {
+      if (isGatewayError(error) && error.code === 'BAD_USER_INPUT') {
+        if (req.path.startsWith('/graphql')) return void res.status(400).json({ errors: [{ message: error.message, extensions: { code: error.code, ...error.details } }] });
+        return void res.status(400).json({ error: 'bad_request', message: error.message });
+      }
       const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
       const message =
         error.type === 'entity.too.large'
@@ -305,6 +315,22 @@ export class Gateway {
       this.logger.info('keygate stopped');
     })();
     return this.stopping;
+  }
+}
+
+/** A GraphQL request (query string or body: document, variables, extensions) with text keygate cannot store, refused before Apollo. */
+function malformedGraphQLRequest(req: Request): GatewayError | undefined {
+  // A GET carries its variables and extensions as JSON text, whose escapes Apollo decodes later.
+  const fromQuery = Object.fromEntries(Object.entries(req.query).map(([key, value]) => [key, key !== 'query' && typeof value === 'string' ? parsedOr(value) : value]));
+  const at = malformedTextAt(req.body, 'body') ?? malformedTextAt(fromQuery, 'query');
+  return at ? malformedText(at) : undefined;
+}
+
+function parsedOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 

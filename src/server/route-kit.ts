@@ -5,8 +5,15 @@ import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, Rou
 import { clientAddress, originOf } from './client-address';
 import { markRoute, recordFailure } from './request-log';
 import { currentScope } from './request-scope';
+import { malformedText, refuseMalformedRequest, verifyUtf8 } from './well-formed';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
+
+/** A route path as a pattern without parameters (nothing to decode), with or without its trailing slash. */
+function undecodedPath(path: string): RegExp {
+  const literal = path.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`^${literal.replace(/:\w+/g, '[^/]+')}/?$`);
+}
 
 /** What the edge gives the kit: how to find the caller, and where 5xx causes go. */
 export interface RouteKitDeps {
@@ -80,6 +87,7 @@ export class ExpressRouteKit implements RouteKit {
     const fail = (req: Request, res: Response, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
     const run = async (req: Request, res: Response) => {
       try {
+        refuseMalformedRequest({ params: req.params, query: req.query, body: req.body });
         const ctx = await contextOf(core, req, 'rest', auth);
         if (auth === 'bearer' && !ctx.actor) throw unauthenticated();
         const raw: unknown = req.body;
@@ -102,10 +110,15 @@ export class ExpressRouteKit implements RouteKit {
       }
     };
     const onParseError = (error: unknown, req: Request, res: Response, next: NextFunction) => (res.headersSent ? next(error) : fail(req, res, error));
-    const parsers = [express.json({ limit: maxBodyBytes }), express.urlencoded({ extended: false, limit: maxBodyBytes })];
+    const parsers = [express.json({ limit: maxBodyBytes, verify: verifyUtf8 }), express.urlencoded({ extended: false, limit: maxBodyBytes, verify: verifyUtf8 })];
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
     const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
     this.router[verb](path, mark, ...parsers, run, onParseError);
+    // A path parameter that does not decode (`%FF`, an encoded lone surrogate) fails in the router,
+    // which then skips this route: answered here instead, in the route's own error shape.
+    this.router.use(undecodedPath(path), (error: unknown, req: Request, res: Response, next: NextFunction) =>
+      error instanceof URIError && !res.headersSent ? fail(req, res, malformedText('path')) : next(error),
+    );
   }
 
   private sendFailure(req: Request, res: Response, error: unknown, shape: ErrorShape, secret: boolean): void {

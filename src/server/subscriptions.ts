@@ -1,5 +1,5 @@
 import type { Server } from 'node:http';
-import { createSourceEventStream, execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { createSourceEventStream, execute, GraphQLError, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { informational, isGatewayError, type Actor, type CoreServices, type TokenEvent } from '../core';
@@ -7,9 +7,10 @@ import type { ProviderRegistry } from '../plugins/registry';
 import type { GraphQLContext } from '../schema/context';
 import { feedOf } from '../schema/events/event-stream';
 import { createLoaders } from '../schema/loaders';
-import { gatewayValidationRules } from '../schema/validation-rules';
+import { gatewayValidationRules, parseLimited } from '../schema/validation-rules';
 import { clientAddress, originOf, type ProxyTrust } from './client-address';
 import { formatError } from './errors';
+import { malformedText, malformedTextAt } from './well-formed';
 import { bearerActor } from './route-kit';
 import { EventFanOut, type FanOutTarget } from './event-fan-out';
 import type { Logger } from './logger';
@@ -138,9 +139,14 @@ export function attachSubscriptions(options: { httpServer: Server; schema: Graph
         }
         if (typeof payload.query !== 'string' || payload.query.length > MAX_DOCUMENT_BYTES)
           return [new GraphQLError('The query is missing or too large.', { extensions: { code: 'BAD_REQUEST' } })];
+        const malformed = malformedTextAt(payload, 'payload');
+        if (malformed) {
+          const refusal = malformedText(malformed.replace(/^payload\./, ''));
+          return [new GraphQLError(refusal.message, { extensions: { code: refusal.code, ...refusal.details } })];
+        }
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parseLimited(payload.query);
         } catch (error) {
           return [new GraphQLError((error as Error).message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })];
         }

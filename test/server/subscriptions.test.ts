@@ -61,7 +61,7 @@ test('the WebSocket path applies the same validation limits and masking', async 
   const aliases = Array.from({ length: 60 }, (_, i) => `a${i}: cursor`).join(' ');
   const tooMany = await subscribe(t.url, OPERATOR_TOKEN, `subscription { tokenRevoked { ${aliases} } }`);
   await tooMany.next(1).catch(() => undefined);
-  expect(JSON.stringify(tooMany.errors)).toContain('more than 50 aliases');
+  expect(JSON.stringify(tooMany.errors)).toContain('Aliases limit of 50 exceeded');
   tooMany.dispose();
 
   const bad = await subscribe(t.url, OPERATOR_TOKEN, 'subscription { tokenRevoked { password } }');
