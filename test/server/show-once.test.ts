@@ -56,12 +56,18 @@ test('the create response shows the secret once; nothing can ask for it again', 
   const schemaText = JSON.stringify(
     expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN)).__schema.types,
   );
-  // A secret-valued field exists only on the payloads of the mutations that create one.
-  const withSecret = expectOk(await graphql(t.url, '{ __schema { types { name fields { name } } } }', {}, OPERATOR_TOKEN))
-    .__schema.types.filter((type: { name: string; fields: { name: string }[] | null }) => type.name !== 'Mutation' && type.fields?.some((f) => /secret/i.test(f.name)))
-    .map((type: { name: string }) => type.name)
-    .sort();
-  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateOperatorTokenPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload', 'RegenerateOAuthClientSecretPayload']);
+  // A secret-valued field (a String named …secret) exists only on the payloads of the mutations
+  // that create one; `OAuthClient.secrets` and `ServiceAccount.clientSecrets` list expiries, not values.
+  type SchemaType = { name: string; fields: { name: string; type: { name: string | null; ofType: { name: string | null } | null } }[] | null };
+  const types: SchemaType[] = expectOk(
+    await graphql(t.url, '{ __schema { types { name fields { name type { name ofType { name } } } } } }', {}, OPERATOR_TOKEN),
+  ).__schema.types;
+  const holdsValue = (field: NonNullable<SchemaType['fields']>[number]) => /secret$/i.test(field.name) && (field.type.name ?? field.type.ofType?.name) === 'String';
+  const withSecret = types.filter((type) => type.name !== 'Mutation' && type.fields?.some(holdsValue)).map((type) => type.name).sort();
+  expect(withSecret).toEqual(['CreateAccessTokenPayload', 'CreateOAuthClientPayload', 'CreateOperatorTokenPayload', 'CreateRefreshTokenPayload', 'CreateServiceAccountPayload', 'CreateWebhookPayload', 'RegenerateOAuthClientSecretPayload']);
+  // No field anywhere else is even named like one, but those expiry lists.
+  const named = types.filter((type) => type.fields?.some((f) => /secret/i.test(f.name))).map((type) => type.name);
+  expect(named.filter((name) => !withSecret.includes(name) && name !== 'Mutation').sort()).toEqual(['OAuthClient', 'ServiceAccount']);
   expect(schemaText).not.toContain(account.token);
 });
 
