@@ -6,6 +6,7 @@ import { createTestDatabase, onPostgres } from '../../support/database';
 import { startTestGateway, type TestGateway, OPERATOR_TOKEN } from '../../support/gateway';
 import { codes, expectOk, graphql } from '../../support/graphql';
 import { CREATE_USER, IMPORT, signedInUser } from './alation-support';
+import { LocalCommands } from '../../../src/server/operator-commands';
 
 let t: TestGateway;
 beforeAll(async () => {
@@ -169,13 +170,18 @@ describe('CSV import', () => {
     expect(codes(response)).toEqual(['BAD_USER_INPUT']);
   });
 
-  test('a NUL character in a cell is a per-line error, not a 500, and nothing is written', async () => {
+  test('a NUL character in a cell: GraphQL refuses the request at the edge, the CLI reports the line; nothing is written', async () => {
     const before = await count();
     const csv = HEADER + 'n1@example.com,Nul\u0000Name,n1@example.com,,VIEWER,\n' + 'n2@example.com,,n2@example.com,Ti\u0000tle,VIEWER,\n' + 'n3@example.com,,n3@example.com,,VIEWER,\n';
     for (const confirm of [false, true]) {
       const response = await graphql(t.url, IMPORT, { csv, confirm }, OPERATOR_TOKEN);
-      expect(response.status).toBe(200);
-      const result = expectOk(response).importServiceAccounts;
+      expect(response.status).toBe(400);
+      expect(response.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'variables.csv' });
+    }
+    // A file given to `keygate import` never passes the GraphQL edge: the import names each line.
+    const commands = new LocalCommands({ core: t.gateway.core, providers: t.gateway.providers, applied: [] });
+    for (const confirm of [false, true]) {
+      const result = await commands.importServiceAccounts('alation', csv, confirm);
       expect(result.errors).toEqual([
         { line: 2, field: 'display_name', message: 'display_name contains a NUL character.' },
         { line: 3, field: 'title', message: 'title contains a NUL character.' },
