@@ -20,7 +20,8 @@ export async function startGatewayProcess(env: Record<string, string>, options: 
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': the output is complete (the "stopped" line, the secret scan) only then.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   void exited.then(() => recordLog(output));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no listening line: ${output}`)), options.startTimeoutMs ?? 180_000);
@@ -62,14 +63,12 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
     child.stdout!.on('data', (chunk) => (stdout += chunk));
     child.stderr!.on('data', (chunk) => (stderr += chunk));
     const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`keygate ${args.join(' ')} timed out: ${stdout}${stderr}`))), timeoutMs);
-    child.once('exit', (status) => {
+    // 'close', not 'exit': only then have both pipes delivered everything the process wrote.
+    child.once('close', (status) => {
       clearTimeout(timer);
-      // Let the pipes drain.
-      setImmediate(() => {
-        // stdout carries answers (a printed token is the point of bootstrap); stderr is the log.
-        recordLog(args[0] === 'serve' ? stdout + stderr : stderr);
-        resolve({ status, stdout, stderr });
-      });
+      // stdout carries answers (a printed token is the point of bootstrap); stderr is the log.
+      recordLog(args[0] === 'serve' ? stdout + stderr : stderr);
+      resolve({ status, stdout, stderr });
     });
   });
 }
