@@ -131,6 +131,8 @@ export class Gateway {
     const running: { gateway?: Gateway } = {};
     const app = express();
     app.disable('x-powered-by');
+    // Answers are no-store (or immutable assets with their own validators): an ETag would only cost a hash per response.
+    app.set('etag', false);
     const trust = proxyTrust(config.trustProxy);
     app.set('trust proxy', trust);
     app.use(requestLog(logger, metrics), ...securityHeaders());
@@ -177,11 +179,14 @@ export class Gateway {
     // Each provider declares its REST face on a kit of its own; the declarations stay enumerable.
     const rest = express.Router();
     const routes: RouteDeclaration[] = [];
+    const kits: ExpressRouteKit[] = [];
     for (const plugin of providers.all()) {
       const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger: logger.child({ provider: plugin.id }), maxBodyBytes: config.maxBodyBytes });
       plugin.routes?.(kit);
       routes.push(...kit.declared());
+      kits.push(kit);
     }
+    for (const kit of kits) kit.mountPathErrors();
     // Built on first request: the public URL is known only once listening.
     let openApi: string | undefined;
     app.get('/openapi.json', (_req, res) => {

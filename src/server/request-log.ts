@@ -1,8 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
-import pino from 'pino';
-import { pinoHttp, type Options } from 'pino-http';
-import { pinoOf, type Logger } from './logger';
+import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { currentScope, requestIdFrom, runInScope, type RequestScope } from './request-scope';
 
@@ -26,64 +24,49 @@ function routeOf(req: Scoped, scope: RequestScope): string {
  * The first middleware: a request id (the caller's `x-request-id` when sane, else new) on the
  * response and in a request scope, one access-log line when the response ends (method, route,
  * status, duration, requestId, actor, provider, operation; 5xx at error level with the cause),
- * and the HTTP metrics.
+ * and the HTTP metrics. The line is written through the gateway's logger (its redaction
+ * included) with nothing built per request but the line itself: this runs on every call.
  */
 export function requestLog(logger: Logger, metrics: GatewayMetrics) {
-  const options: Options = {
-    logger: pinoOf(logger) ?? pino({ level: 'silent' }),
-    genReqId: (req: IncomingMessage, res: ServerResponse) => {
-      const id = requestIdFrom(req.headers['x-request-id']);
-      res.setHeader('x-request-id', id);
-      return id;
-    },
-    // The access line is built whole below; requestId is one of its fields, not a binding.
-    quietResLogger: true,
-    customAttributeKeys: { reqId: 'requestId', responseTime: 'durationMs' },
-    // Probes and scrapes every few seconds would drown the rest: their successes are debug lines.
-    customLogLevel: (req, res, error) =>
-      error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : (req as Scoped)[SCOPE]?.face === 'health' ? 'debug' : 'info',
-    customSuccessMessage: () => 'request',
-    customErrorMessage: () => 'request failed',
-    customSuccessObject: (req, res, fields) => accessFields(req as Scoped, res, fields),
-    customErrorObject: (req, res, error, fields) => ({ ...accessFields(req as Scoped, res, fields), err: error }),
-    serializers: { req: () => undefined, res: () => undefined },
-  };
-  const http = pinoHttp(options);
-
-  function accessFields(req: Scoped, res: ServerResponse, fields: Record<string, unknown>) {
-    const scope = req[SCOPE]!;
-    return {
-      requestId: scope.requestId,
-      method: req.method,
-      route: routeOf(req, scope),
-      status: res.statusCode,
-      durationMs: fields.durationMs,
-      actor: scope.actor ?? 'anonymous',
-      ...(scope.provider ? { provider: scope.provider } : {}),
-      ...(scope.operation ? { operation: scope.operation } : {}),
-    };
-  }
-
   return (req: Request, res: Response, next: NextFunction) => {
     const started = process.hrtime.bigint();
     const scoped = req as unknown as Scoped;
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    (req as Request & { id?: string }).id = requestId;
+    const scope: RequestScope = { requestId, face: faceOf(req.originalUrl ?? req.url) };
+    scoped[SCOPE] = scope;
     metrics.httpInFlight.inc();
     let done = false;
     const finished = () => {
       if (done) return;
       done = true;
+      res.off('finish', finished);
+      res.off('close', finished);
       metrics.httpInFlight.dec();
-      const scope = scoped[SCOPE]!;
       const route = routeOf(scoped, scope);
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
-      metrics.httpDuration.observe({ route, method: req.method }, seconds);
+      metrics.httpDuration.observe({ route, method: req.method }, durationMs / 1000);
+      const failure = (res as Response & { err?: Error }).err;
+      const fields: Record<string, unknown> = {
+        requestId,
+        method: req.method,
+        route,
+        status: res.statusCode,
+        durationMs: Math.round(durationMs * 10) / 10,
+        actor: scope.actor ?? 'anonymous',
+        ...(scope.provider ? { provider: scope.provider } : {}),
+        ...(scope.operation ? { operation: scope.operation } : {}),
+      };
+      if (failure || res.statusCode >= 500) logger.error('request failed', { ...fields, err: failure ?? new Error(`failed with status code ${res.statusCode}`) });
+      else if (res.statusCode >= 400) logger.warn('request', fields);
+      // Probes and scrapes every few seconds would drown the rest: their successes are debug lines.
+      else if (scope.face === 'health') logger.debug('request', fields);
+      else logger.info('request', fields);
     };
-    res.once('finish', finished);
-    res.once('close', finished);
-    http(req, res, () => undefined);
-    const scope: RequestScope = { requestId: String(req.id), face: faceOf(req.originalUrl ?? req.url) };
-    scoped[SCOPE] = scope;
+    res.on('finish', finished);
+    res.on('close', finished);
     runInScope(scope, next);
   };
 }

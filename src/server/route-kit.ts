@@ -56,6 +56,8 @@ export function failureOf(error: unknown): Failure {
  */
 export class ExpressRouteKit implements RouteKit {
   private readonly declarations: RouteDeclaration[] = [];
+  /** Each route's path as a pattern, with the failure that answers in its error shape. */
+  private readonly undecodable: { pattern: RegExp; fail: (req: Request, res: Response, error: unknown) => void }[] = [];
 
   constructor(
     private readonly provider: string,
@@ -114,11 +116,20 @@ export class ExpressRouteKit implements RouteKit {
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
     const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
     this.router[verb](path, mark, ...parsers, run, onParseError);
-    // A path parameter that does not decode (`%FF`, an encoded lone surrogate) fails in the router,
-    // which then skips this route: answered here instead, in the route's own error shape.
-    this.router.use(undecodedPath(path), (error: unknown, req: Request, res: Response, next: NextFunction) =>
-      error instanceof URIError && !res.headersSent ? fail(req, res, malformedText('path')) : next(error),
-    );
+    this.undecodable.push({ pattern: undecodedPath(path), fail });
+  }
+
+  /**
+   * A path parameter that does not decode (`%FF`, an encoded lone surrogate) fails in the router,
+   * which then skips the route: answered by this handler instead, in the route's own error shape.
+   * Mounted once after every route (one handler, not one per route: none of it runs on a good request).
+   */
+  mountPathErrors(): void {
+    this.router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+      if (!(error instanceof URIError) || res.headersSent) return next(error);
+      const route = this.undecodable.find(({ pattern }) => pattern.test(req.path));
+      return route ? route.fail(req, res, malformedText('path')) : next(error);
+    });
   }
 
   private sendFailure(req: Request, res: Response, error: unknown, shape: ErrorShape, secret: boolean): void {
