@@ -3,6 +3,7 @@ import { createTestDatabase, onPostgres, type TestDatabase } from '../support/da
 import { codes, expectOk, graphql } from '../support/graphql';
 import { startGatewayProcess, type GatewayProcess } from '../support/process';
 import { subscribe } from '../support/ws';
+import { basic, clientToken, createOAuthClient, form, rest } from '../plugins/alation/alation-support';
 
 // Several gateway processes share one PostgreSQL; embedded PGlite is one process by design.
 const onServer = onPostgres ? describe : describe.skip;
@@ -94,5 +95,24 @@ onServer('two gateway processes on one PostgreSQL', () => {
     const refusedAt = await until(async () => codes(await graphql(b.url, '{ viewer { name } }', {}, account.token))[0] === 'UNAUTHENTICATED');
     // The window is NOTIFY delivery plus one read of the event table; well under a second here.
     expect(refusedAt - revokedAt).toBeLessThan(5_000);
+  });
+
+  test('a client and a token B has cached stop working there once A revokes the token or regenerates the secret', async () => {
+    const client = await createOAuthClient(a.url, 'VIEWER', { name: 'cross-client', token: OPERATOR });
+    const token = await clientToken(b.url, client);
+    const introspect = (secret: string) => form(b.url, '/oauth/v2/introspect/', { token }, { authorization: basic(client.clientId, secret) });
+    // B now holds the client, the token's row and its verified signature.
+    for (let i = 0; i < 3; i++) expect((await introspect(client.clientSecret)).body.active).toBe(true);
+    expect((await form(a.url, '/oauth/v2/revoke/', { token }, { authorization: basic(client.clientId, client.clientSecret) })).status).toBe(200);
+    const revokedAt = Date.now();
+    const inactiveAt = await until(async () => (await introspect(client.clientSecret)).body.active === false);
+    expect(inactiveAt - revokedAt).toBeLessThan(5_000);
+
+    const regenerated = await rest(a.url, `/oauth/v2/clients/${client.clientId}/secret/`, {}, { authorization: `Bearer ${OPERATOR}` });
+    expect(regenerated.status).toBe(200);
+    const regeneratedAt = Date.now();
+    const refusedAt = await until(async () => (await introspect(client.clientSecret)).status === 401);
+    expect(refusedAt - regeneratedAt).toBeLessThan(5_000);
+    expect((await introspect(regenerated.body.client_secret)).status).toBe(200);
   });
 });

@@ -9,7 +9,7 @@ import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../sec
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import { informational, type EventService } from '../events';
+import { EvictedCache, informational, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -76,6 +76,11 @@ export class CredentialService {
   /** Grants loaded with a client's authentication, for its `principalActor` in the same request. */
   private readonly authenticatedGrants = new WeakMap<PrincipalEntity, Grants>();
   private clientStatement?: PreparedStatement;
+  /**
+   * Clients by id, with their grants: a token endpoint authenticates its client on every call.
+   * Evicted by any event about the client (secret changed, grants changed, deleted).
+   */
+  private clients?: EvictedCache<{ principal: PrincipalEntity; grants: Grants }>;
   /** Told whether each lookup was answered from the cache (metrics). */
   onLookup: (result: 'hit' | 'miss') => void = () => undefined;
 
@@ -105,6 +110,7 @@ export class CredentialService {
     };
     events.onCommitted(forget);
     events.subscribe((event) => forget([event]));
+    this.clients = new EvictedCache(events, this.clock);
   }
 
   /** Accept JWTs that this gateway signed for `issuer` (see TokenService.issueSignedToken) as bearer credentials. */
@@ -242,8 +248,16 @@ export class CredentialService {
     });
   }
 
-  /** The live principal of a client id, with its grants, in one round trip. */
+  /** The live principal of a client id, with its grants, in one round trip (or none, while cached). */
   private async findClient(clientId: string): Promise<PrincipalEntity | null> {
+    const load = () => this.loadClient(clientId);
+    const found = this.clients ? await this.clients.get(`client:${clientId}`, load, ({ principal }) => [principal.id]) : await load();
+    if (!found) return null;
+    this.authenticatedGrants.set(found.principal, found.grants);
+    return found.principal;
+  }
+
+  private async loadClient(clientId: string): Promise<{ principal: PrincipalEntity; grants: Grants } | null> {
     this.clientStatement ??= {
       name: 'keygate_client_by_id',
       text: `SELECT ${entityColumns(this.db, PrincipalEntity, 'a')}, ${GRANTS_OF('a.id')}
@@ -252,9 +266,8 @@ export class CredentialService {
     const [row] = await this.db.prepared<Record<string, unknown> & Grants>(this.clientStatement, [clientId]);
     if (!row) return null;
     const { permissions, persona_ids, ...columns } = row;
-    const principal = entityOf(PrincipalEntity, columns);
-    this.authenticatedGrants.set(principal, { permissions, persona_ids });
-    return principal;
+    // Shared by every request while cached: nobody may change it.
+    return { principal: Object.freeze(entityOf(PrincipalEntity, columns)), grants: { permissions, persona_ids } };
   }
 
   /** The operator as an Actor, for local commands (the CLI) that act with the operator's authority. */

@@ -15,6 +15,8 @@ const HARMLESS = new Set<string>(['CREATED', 'EXPIRED']);
  */
 export class EvictedCache<V> {
   private readonly entries = new Map<string, { value: V; subjects: readonly string[]; cachedAt: number }>();
+  /** The keys kept under each subject id: an event evicts in time proportional to what it concerns. */
+  private readonly bySubject = new Map<string, Set<string>>();
   private evictions = 0;
 
   constructor(
@@ -31,7 +33,18 @@ export class EvictedCache<V> {
   /** Drops every answer about these ids (an event, or a local write no event announces). */
   forget(...subjects: string[]): void {
     this.evictions++;
-    for (const [key, entry] of this.entries) if (subjects.some((id) => entry.subjects.includes(id))) this.entries.delete(key);
+    for (const id of subjects) for (const key of this.bySubject.get(id) ?? []) this.delete(key);
+  }
+
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    for (const id of entry.subjects) {
+      const keys = this.bySubject.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.bySubject.delete(id);
+    }
   }
 
   /** The kept answer for `key`, else `load`'s (kept, when not null, under the ids `subjects` names). */
@@ -39,12 +52,19 @@ export class EvictedCache<V> {
     const now = this.clock.now().getTime();
     const kept = this.entries.get(key);
     if (kept && now - kept.cachedAt < TTL_MS && this.events.live) return kept.value;
-    if (kept) this.entries.delete(key);
+    if (kept) this.delete(key);
     const generation = this.evictions;
     const value = await load();
     if (value !== null && this.events.live && generation === this.evictions) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { value, subjects: subjects(value), cachedAt: now });
+      this.delete(key);
+      if (this.entries.size >= MAX_ENTRIES) this.delete(this.entries.keys().next().value!);
+      const ids = subjects(value);
+      this.entries.set(key, { value, subjects: ids, cachedAt: now });
+      for (const id of ids) {
+        const keys = this.bySubject.get(id);
+        if (keys) keys.add(key);
+        else this.bySubject.set(id, new Set([key]));
+      }
     }
     return value;
   }

@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { createHash, type KeyObject } from 'node:crypto';
 import { IsNull } from 'typeorm';
 import { SigningKeyEntity } from '../../entities';
 import type { Clock } from '../clock';
@@ -21,6 +21,15 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 const KEY_RECHECK_MS = 10_000;
 /** Leeway for clocks that disagree a little, per RFC 7519 §4.1.4 practice. */
 const CLOCK_SKEW_SECONDS = 30;
+/** Tokens whose signature this instance has checked, kept until they expire (introspection repeats). */
+const MAX_VERIFIED = 10_000;
+
+interface Verified {
+  claims: JwtClaims;
+  kid: string;
+  /** What the token was checked against: issuer, audience and `typ`. */
+  expected: string;
+}
 
 /**
  * The gateway's signing keys: one current ES256 key signs; retired keys stay published (and valid
@@ -31,6 +40,8 @@ export class SigningService {
   private current?: { kid: string; key: KeyObject; loadedAt: number };
   /** Public keys by kid; `publishUntil` null while the key is current. */
   private readonly publicKeys = new Map<string, { key: KeyObject; publishUntil: Date | null; checkedAt: number }>();
+  /** By SHA-256 of the whole compact token: an ES256 check costs more than the rest of an introspection. */
+  private readonly verified = new Map<string, Verified>();
 
   constructor(
     private readonly db: Database,
@@ -48,15 +59,38 @@ export class SigningService {
    * The verified claims, or null for anything malformed, unsigned, signed with another algorithm or
    * an unknown or unpublished key, of the wrong type or issuer or audience, expired or not yet valid.
    */
-  verify(token: string, options: VerifyOptions): Promise<JwtClaims | null> {
-    return verifyJwt(token, {
+  async verify(token: string, options: VerifyOptions): Promise<JwtClaims | null> {
+    if (typeof token !== 'string') return null;
+    const now = this.clock.now();
+    const expected = `${options.issuer}\n${options.audience ?? ''}\n${options.type}`;
+    const digest = createHash('sha256').update(token).digest('base64');
+    const seen = this.verified.get(digest);
+    // The signature holds for good; what can change is time and whether its key is still published.
+    if (seen && seen.expected === expected && stillValid(seen.claims, now) && (await this.publicKey(seen.kid))) return seen.claims;
+    if (seen) this.verified.delete(digest);
+    let kid = '';
+    const claims = await verifyJwt(token, {
       issuer: options.issuer,
       audience: options.audience,
       type: options.type,
-      now: this.clock.now(),
+      now,
       clockToleranceSeconds: CLOCK_SKEW_SECONDS,
-      keyFor: (kid) => this.publicKey(kid),
+      keyFor: (id) => ((kid = id), this.publicKey(id)),
     });
+    if (claims) {
+      if (this.verified.size >= MAX_VERIFIED) this.forgetExpired(now);
+      this.verified.set(digest, { claims: Object.freeze(claims), kid, expected });
+    }
+    return claims;
+  }
+
+  /** Drops expired entries, and the oldest ones while still full. */
+  private forgetExpired(now: Date): void {
+    for (const [digest, entry] of this.verified) if (!stillValid(entry.claims, now)) this.verified.delete(digest);
+    for (const digest of this.verified.keys()) {
+      if (this.verified.size < MAX_VERIFIED) break;
+      this.verified.delete(digest);
+    }
   }
 
   /** The JSON Web Key Set: public halves of every key still published. */
@@ -162,4 +196,12 @@ export class SigningService {
       retiredAt: null,
     });
   }
+}
+
+/** The time checks of `verifyJwt`, for a token whose signature, type, issuer and audience already held. */
+function stillValid(claims: JwtClaims, now: Date): boolean {
+  const seconds = now.getTime() / 1000;
+  if (typeof claims.exp !== 'number' || claims.exp <= seconds - CLOCK_SKEW_SECONDS) return false;
+  if (typeof claims.nbf === 'number' && claims.nbf > seconds + CLOCK_SKEW_SECONDS) return false;
+  return !(typeof claims.iat === 'number' && claims.iat > seconds + CLOCK_SKEW_SECONDS);
 }
