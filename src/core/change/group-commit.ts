@@ -114,7 +114,7 @@ export class GroupCommit {
     private readonly db: Database,
     private readonly events: EventService,
     /** Batches committing at once: a few connections' worth on PostgreSQL, one on PGlite's single session. */
-    private readonly maxInFlight = db.embedded ? 1 : 4,
+    private readonly maxInFlight = db.embedded ? 1 : 2,
   ) {
     this.statement = batchStatement(db.embedded);
   }

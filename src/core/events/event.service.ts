@@ -119,6 +119,8 @@ export class EventService {
   }
 
   private readonly query = (sql: string, parameters: unknown[]) => this.db.dataSource.query(sql, parameters);
+  /** The tail's read runs after every NOTIFY: one text, prepared once per connection, past the ORM. */
+  private readonly tailQuery = (sql: string, parameters: unknown[]) => this.db.prepared({ name: 'keygate_event_tail', text: sql }, parameters);
 
   /** Starts tailing from the newest settled event: history before this is read with `history()`. */
   async start(): Promise<void> {
@@ -330,7 +332,7 @@ export class EventService {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const { settled, pending } = await readCommitted<EventRow>(this.query, EVENT_LOG, this.lastSeen, { limit: BATCH, includePending: true });
+      const { settled, pending } = await readCommitted<EventRow>(this.tailQuery, EVENT_LOG, this.lastSeen, { limit: BATCH, includePending: true });
       const now = this.clock.now().getTime();
       for (const row of settled) {
         this.lastSeen = row.position;
