@@ -47,8 +47,10 @@ export function startPeer(name: string): Promise<Child> {
 
 /** `keygate serve` as it runs in production: its own process, default providers, the given database. */
 export function startKeygate(databaseUrl: string | undefined, env: Record<string, string> = {}): Promise<Child> {
+  // BENCH_CPU_PROFILE=<dir>: each keygate process writes a V8 CPU profile there when it stops.
+  const profile = process.env.BENCH_CPU_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE}`] : [];
   return spawnServing(
-    [join(ROOT, 'bin', 'keygate.js'), 'serve'],
+    [...profile, join(ROOT, 'bin', 'keygate.js'), 'serve'],
     {
       ...process.env,
       NODE_OPTIONS: '',
