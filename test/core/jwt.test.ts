@@ -1,5 +1,5 @@
 import { createSecretKey, generateKeyPairSync } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { compactVerify, SignJWT } from 'jose';
 import { decodeJwt, generateEcKeyPair, signJwt, verifyJwt, type JwtCheck } from '../../src/core/signing';
 
 /** The RFC 8725 checks, on tokens made here with jose itself (no gateway, no database). */
@@ -20,6 +20,17 @@ test('a token keygate signs verifies, with its kid and typ in the header', async
   const token = await signJwt({ typ: 'at+jwt', kid }, claims, privateKey);
   expect(decodeJwt(token)?.header).toEqual({ alg: 'ES256', typ: 'at+jwt', kid });
   expect(await verifyJwt(token, check)).toMatchObject(claims);
+});
+
+test('signed by node:crypto, it is a JWS jose verifies on its own: ES256 with the 64-byte IEEE P1363 signature', async () => {
+  const token = await signJwt({ typ: 'at+jwt', kid }, claims, privateKey);
+  const [header, payload, signature] = token.split('.');
+  expect(Buffer.from(signature, 'base64url')).toHaveLength(64);
+  expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual(claims);
+  const { protectedHeader } = await compactVerify(token, publicKey, { algorithms: ['ES256'] });
+  expect(protectedHeader).toEqual(JSON.parse(Buffer.from(header, 'base64url').toString()));
+  // A signature over anything else fails.
+  await expect(compactVerify(`${header}.${Buffer.from(JSON.stringify({ ...claims, sub: 'x' })).toString('base64url')}.${signature}`, publicKey)).rejects.toThrow();
 });
 
 test('refused: alg none, HS256 keyed with the public key, another key, no kid, an unknown kid', async () => {
