@@ -113,6 +113,13 @@ export class CredentialService {
     this.clients = new EvictedCache(events, this.clock);
   }
 
+  /** Drops what this instance keeps about a principal (a change no event announces, such as a rename). */
+  forgetPrincipal(id: string): void {
+    this.evictions++;
+    for (const [key, entry] of this.cache) if (entry.actor.principalId === id) this.cache.delete(key);
+    this.clients?.forget(id);
+  }
+
   /** Accept JWTs that this gateway signed for `issuer` (see TokenService.issueSignedToken) as bearer credentials. */
   acceptSignedTokens(options: Omit<VerifyOptions, 'issuer'> & { issuer: string | (() => string) }): void {
     const { issuer } = options;

@@ -82,6 +82,9 @@ const COLUMNS = { createdAt: 'p.created_at', name: 'p.name', clientId: 'p.client
  * and writes `service_account` and its grant tables, and the one place name uniqueness is checked.
  */
 export class PrincipalService {
+  /** Told after a change of an account's own columns commits (caches keyed by the account drop it). */
+  onUpdated: (id: string) => void = () => undefined;
+
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
@@ -215,6 +218,8 @@ export class PrincipalService {
     if (changes.name !== undefined && changes.name !== account.name) await this.assertNamesFree(manager, account.provider, [changes.name]);
     const fields = Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined));
     await manager.update(PrincipalEntity, { id: account.id }, { ...fields, updatedAt: this.clock.now() });
+    // No event says "renamed": this instance's caches drop the account at commit, the others within their minute.
+    scope.tx.afterCommit(() => this.onUpdated(account.id));
     scope.setTarget(account.id);
     scope.addDetail({ changed: Object.keys(fields) });
     return (await this.find(account.id, manager))!;

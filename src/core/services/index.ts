@@ -101,6 +101,7 @@ export class CoreServices {
     this.tokenQueries = new TokenQueryService(db, clock, this.authz);
     this.credentials = new CredentialService(db, clock, this.audit, this.signing, (id, lastUsedAt) => this.tokens.touch('access_token', id, lastUsedAt));
     this.credentials.useCache(this.events);
+    this.principals.onUpdated = (id) => this.credentials.forgetPrincipal(id);
     this.operatorTokens = new OperatorTokenService(db, clock, this.audit, this.events, this.credentials);
     this.credentials.onLookup = (result) => metrics.credentialLookup(result);
     observeEvents(this.events, clock, metrics);

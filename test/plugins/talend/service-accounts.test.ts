@@ -88,9 +88,14 @@ describe('service accounts over REST', () => {
     expect(Date.parse(updated.body.lastModifiedDate) - Date.parse(created.body.createdDate)).toBe(5_000);
     expect(updated.body).not.toHaveProperty('secret');
 
+    // A token of the account, its credential cached: a rename shows at once (no event announces a rename).
+    const bearer = (await exchange(t, id, created.body.secret)).body.access_token as string;
+    for (let i = 0; i < 2; i++) expect(expectOk(await graphql(t.url, '{ viewer { name } }', {}, bearer)).viewer.name).toBe('etl-runner-2');
+
     // An absent field stays; an empty list clears.
     const renamed = await rest(t, 'PUT', `/account/service-accounts/${id}`, { token: manager.token, body: { name: 'etl-runner-3' } });
     expect(renamed.body.permissions).toEqual(['AUDIT_LOGS_VIEW', 'TMC_ENGINE_USE']);
+    expect(expectOk(await graphql(t.url, '{ viewer { name } }', {}, bearer)).viewer.name).toBe('etl-runner-3');
     const cleared = await rest(t, 'PUT', `/account/service-accounts/${id}`, { token: manager.token, body: { permissions: [] } });
     expect(cleared.body).toMatchObject({ name: 'etl-runner-3', permissions: [] });
 
