@@ -6,11 +6,15 @@ import { alationClient, basic, FORM } from './setup';
 
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
-/** RFC 7662 introspection of an active token: keygate's Alation endpoint (a JWT and its row) vs oidc-provider (opaque token in memory). */
+/**
+ * RFC 7662 introspection of an active token: keygate's Alation endpoint (a JWT and its row) vs
+ * oidc-provider (opaque token in memory). Bare Express 5 answering the same form POST with a
+ * constant body is printed as a reference: what any route on keygate's HTTP stack costs at least.
+ */
 export async function introspection(): Promise<void> {
   console.log('\n## Token introspection (RFC 7662) vs oidc-provider 8.8.1 (opaque tokens in memory)');
   await withScratchDatabase(async (databaseUrl) => {
-    const [peer, keygate] = await Promise.all([startPeer('oidc-opaque'), startKeygate(databaseUrl)]);
+    const [peer, bareExpress, keygate] = await Promise.all([startPeer('oidc-opaque'), startPeer('express'), startKeygate(databaseUrl)]);
     try {
       const peerAuth = basic(PEER_CLIENT.id, PEER_CLIENT.secret);
       const peerToken = (await call({ url: peer.url + peer.info.tokenPath, headers: { 'content-type': FORM, authorization: peerAuth }, body: 'grant_type=client_credentials' })).body.access_token;
@@ -29,6 +33,11 @@ export async function introspection(): Promise<void> {
             pid: peer.child.pid,
           },
           {
+            name: 'bare Express 5 (reference: the stack alone)',
+            request: { url: `${bareExpress.url}/introspect`, headers: { 'content-type': FORM, authorization: peerAuth }, body: `token=${encodeURIComponent(peerToken)}` },
+            pid: bareExpress.child.pid,
+          },
+          {
             name: 'keygate Alation /oauth/v2/introspect/',
             request: { url: `${keygate.url}/oauth/v2/introspect/`, headers: { 'content-type': FORM, authorization: client.authorization }, body: `token=${encodeURIComponent(token)}` },
             pid: keygate.child.pid,
@@ -38,7 +47,7 @@ export async function introspection(): Promise<void> {
         CONCURRENCY,
       );
     } finally {
-      await Promise.all([peer.stop(), keygate.stop()]);
+      await Promise.all([peer.stop(), bareExpress.stop(), keygate.stop()]);
     }
   });
 }

@@ -7,6 +7,8 @@
  *   client-credentials client; access tokens as ES256 JWTs or opaque (for introspection).
  * - `apollo`: bare Apollo Server on the same Express stack keygate uses, one trivial resolver.
  * - `http`: bare `node:http` answering a constant JSON body: the ceiling for any HTTP route.
+ * - `express`: bare Express 5 with its form parser, one POST route answering a constant JSON
+ *   body: the floor of any route served by keygate's Express stack (a reference, not a target).
  * - `ws`: a bare `ws` server; `POST /broadcast` sends one pre-serialized frame to every socket.
  */
 import 'reflect-metadata';
@@ -69,6 +71,13 @@ async function bareHttp() {
   return { url: await listen(server) };
 }
 
+async function bareExpress() {
+  const app = express();
+  const body = { active: true, sub: 'bench', client_id: PEER_CLIENT.id, token_type: 'Bearer' };
+  app.post('/introspect', express.urlencoded({ extended: false }), (_req, res) => void res.json(body));
+  return { url: await listen(createServer(app)) };
+}
+
 async function bareWs() {
   const server = createServer();
   const wss = new WebSocketServer({ server, path: '/graphql' });
@@ -90,6 +99,7 @@ const peers: Record<string, () => Promise<object>> = {
   'oidc-opaque': () => oidc('opaque'),
   apollo,
   http: bareHttp,
+  express: bareExpress,
   ws: bareWs,
 };
 
