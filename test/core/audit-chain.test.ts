@@ -180,3 +180,39 @@ test('the background sealer seals a row soon after this instance wrote it', asyn
   }
   expect(await audit.chain.verify()).toMatchObject({ intact: true, rows: 1, unsealed: 0 });
 });
+
+test('a failing background seal is logged once with its cause, retried, and its recovery logged', async () => {
+  await emptyLog();
+  const lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
+  const logger = {
+    debug: () => undefined,
+    info: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: 'info', message, fields }),
+    warn: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: 'warn', message, fields }),
+    error: (message: string, fields?: Record<string, unknown>) => void lines.push({ level: 'error', message, fields }),
+    child: () => logger,
+  };
+  await db.dataSource.query(`ALTER TABLE audit_chain_head RENAME TO audit_chain_head_away`);
+  audit.chain.start(logger);
+  try {
+    await audit.record(entry('sealed.later'));
+    const until = async (what: () => boolean) => {
+      const deadline = Date.now() + 15_000;
+      while (!what()) {
+        if (Date.now() > deadline) throw new Error(`not logged: ${JSON.stringify(lines)}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await until(() => lines.some((l) => l.level === 'warn'));
+    // Retried every second, logged once.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    expect(lines.filter((l) => l.level === 'warn')).toHaveLength(1);
+    expect(lines[0].message).toMatch(/audit chain sealing failed/);
+    expect(String((lines[0].fields?.err as Error).message)).toMatch(/audit_chain_head/);
+    await db.dataSource.query(`ALTER TABLE audit_chain_head_away RENAME TO audit_chain_head`);
+    await until(() => lines.some((l) => l.message === 'audit chain sealing recovered'));
+  } finally {
+    await audit.chain.stop();
+    await db.dataSource.query(`ALTER TABLE IF EXISTS audit_chain_head_away RENAME TO audit_chain_head`);
+  }
+  expect(await audit.chain.verify()).toMatchObject({ intact: true, rows: 1, unsealed: 0 });
+});

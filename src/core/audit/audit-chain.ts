@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Database } from '../database';
+import type { Logger } from '../logger';
 import { readCommitted, type CommitOrderedTable, type Query } from '../database/commit-order';
 
 /**
@@ -252,15 +253,28 @@ export class AuditChain {
     return result(null, rows);
   }
 
-  /** Seals in the background until `stop`. */
-  start(): void {
+  /**
+   * Seals in the background until `stop`. A failed seal is retried on the next tick; the first
+   * failure of a streak is logged (with its cause) and so is the recovery, not every second between.
+   */
+  start(logger?: Logger): void {
     if (this.timer) return;
+    let failing = false;
     this.timer = setInterval(() => {
       const now = Date.now();
       if (this.running || (now >= this.busyUntil && now - this.lastSeal < IDLE_SEAL_MS)) return;
       this.lastSeal = now;
       this.running = this.seal()
-        .catch(() => undefined)
+        .then(
+          () => {
+            if (failing) logger?.info('audit chain sealing recovered');
+            failing = false;
+          },
+          (error: unknown) => {
+            if (!failing) logger?.warn('audit chain sealing failed; retrying every second', { err: error });
+            failing = true;
+          },
+        )
         .finally(() => (this.running = undefined));
     }, 1000);
     this.timer.unref();

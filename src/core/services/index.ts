@@ -129,7 +129,7 @@ export class CoreServices {
    */
   async start(options: { expirySweepSeconds?: number; webhookVisibility?: EventVisibility; logger?: Logger } = {}): Promise<void> {
     await this.events.start();
-    this.audit.chain.start();
+    this.audit.chain.start(options.logger?.child({ component: 'audit-chain' }));
     if (options.webhookVisibility) {
       const settings = this.webhookOptions;
       this.dispatcher = new WebhookDispatcher(this.db, this.clock, this.events, this.audit, this.credentials, {
