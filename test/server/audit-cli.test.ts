@@ -1,26 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Client } from 'pg';
 import { auditRecordHash, Database, GENESIS_HASH, type AuditRecord } from '../../src/core';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
-import { runCli, startGatewayProcess } from '../support/process';
+import { onPostgres, type TestDatabase } from '../support/database';
+import { cliEnvironment, runCli, startGatewayProcess, type CliEnvironment } from '../support/process';
 
 jest.setTimeout(300_000);
 
-let database: TestDatabase;
-let folder: string;
+let workspace: CliEnvironment;
 let env: Record<string, string>;
-
+let database: TestDatabase;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  folder = mkdtempSync(join(tmpdir(), 'keygate-audit-'));
-  env = { KEYGATE_DATA_DIR: join(folder, 'data'), DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: 'x'.repeat(44) };
+  workspace = await cliEnvironment('audit');
+  ({ env, database } = workspace);
 });
-afterAll(async () => {
-  rmSync(folder, { recursive: true, force: true });
-  await database.drop();
-});
+afterAll(() => workspace.dispose());
 
 const cli = (...args: string[]) => runCli(args, env);
 

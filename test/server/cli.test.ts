@@ -4,28 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildProgram } from '../../src/cli';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
+import { createTestDatabase, onPostgres } from '../support/database';
 import { expectOk, graphql } from '../support/graphql';
-import { runCli } from '../support/process';
+import { cliEnvironment, runCli, type CliEnvironment } from '../support/process';
 import { recordLog } from '../support/suite-scan';
 
 jest.setTimeout(240_000);
 
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
 const VERSION = (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
-let database: TestDatabase;
-let folder: string;
+let workspace: CliEnvironment;
 let env: Record<string, string>;
-
+let folder: string;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  folder = mkdtempSync(join(tmpdir(), 'keygate-cli-'));
-  env = { KEYGATE_DATA_DIR: join(folder, 'data'), DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: 'x'.repeat(44) };
+  workspace = await cliEnvironment('cli');
+  ({ env, folder } = workspace);
 });
-afterAll(async () => {
-  rmSync(folder, { recursive: true, force: true });
-  await database.drop();
-});
+afterAll(() => workspace.dispose());
 
 const cli = (...args: string[]) => runCli(args, env);
 

@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LocalCommands } from '../../src/server/operator-commands';
-import { createTestDatabase, type TestDatabase } from '../support/database';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { expectOk, graphql } from '../support/graphql';
-import { runCli, startGatewayProcess } from '../support/process';
+import { cliEnvironment, runCli, startGatewayProcess, type CliEnvironment } from '../support/process';
 
 jest.setTimeout(240_000);
 const DAY = 86_400_000;
@@ -64,18 +60,13 @@ describe('stale tokens, as the report lists them', () => {
 });
 
 describe('npx keygate report stale', () => {
-  let database: TestDatabase;
-  let folder: string;
+  let workspace: CliEnvironment;
   let env: Record<string, string>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    folder = mkdtempSync(join(tmpdir(), 'keygate-stale-'));
-    env = { KEYGATE_DATA_DIR: join(folder, 'data'), DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: 'z'.repeat(44) };
+    workspace = await cliEnvironment('stale', 'z'.repeat(44));
+    ({ env } = workspace);
   });
-  afterAll(async () => {
-    rmSync(folder, { recursive: true, force: true });
-    await database.drop();
-  });
+  afterAll(() => workspace.dispose());
 
   test('lists what the running server holds (control socket on PGlite, the database on PostgreSQL), then with the server stopped', async () => {
     const operator = 'stale-report-operator-token-0123';

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from './database';
 import { recordEnvSecrets, recordLog } from './suite-scan';
 
 const BIN = join(__dirname, '..', '..', 'bin', 'keygate.js');
@@ -71,4 +74,30 @@ export function runCli(args: string[], env: Record<string, string> = {}, timeout
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/**
+ * What a CLI test runs `keygate` in: a database of its own (PostgreSQL when DATABASE_URL is set,
+ * else the embedded one in a data folder of its own) and a master key. Call in `beforeAll`;
+ * `dispose` in `afterAll` removes both.
+ */
+export interface CliEnvironment {
+  env: Record<string, string>;
+  database: TestDatabase;
+  folder: string;
+  dispose(): Promise<void>;
+}
+
+export async function cliEnvironment(name: string, masterKey = 'x'.repeat(44)): Promise<CliEnvironment> {
+  const database = await createTestDatabase();
+  const folder = mkdtempSync(join(tmpdir(), `keygate-${name}-`));
+  return {
+    env: { KEYGATE_DATA_DIR: join(folder, 'data'), DATABASE_URL: database.url ?? '', KEYGATE_MASTER_KEY: masterKey },
+    database,
+    folder,
+    dispose: async () => {
+      rmSync(folder, { recursive: true, force: true });
+      await database.drop();
+    },
+  };
 }
