@@ -3,9 +3,10 @@ import { useClient, useQuery } from 'urql';
 import { errorMessage } from '../../client';
 import { Dialog } from '../../components/Dialog';
 import { when } from '../../components/format';
-import { SecretReveal, type Revealed } from '../../components/SecretReveal';
+import { SecretReveal } from '../../components/SecretReveal';
 import { Status } from '../../components/Status';
 import { AccessTokenDialog, RefreshTokenDialog } from '../../components/TokenDialogs';
+import { useShowOnceDialog } from '../../components/useShowOnceDialog';
 import {
   CreateOAuthClientDocument,
   CreateServiceAccountDocument,
@@ -211,11 +212,8 @@ function Users() {
 function OAuthClients() {
   const client = useClient();
   const [{ data }, refetch] = useQuery({ query: ServiceAccountsDocument, variables: { provider: 'ALATION', kind: 'OAUTH_CLIENT', first: 200 }, requestPolicy: 'network-only' });
-  const [open, setOpen] = useState(false);
+  const { open, secret, problem, done, setProblem, setDone, openForm, reveal, close, dialog } = useShowOnceDialog();
   const [form, setForm] = useState({ name: '', minutes: '60', role: 'VIEWER' });
-  const [secret, setSecret] = useState<Revealed | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -223,15 +221,14 @@ function OAuthClients() {
     const result = await client.mutation(CreateOAuthClientDocument, { input: { name: form.name, accessTokenLifetimeSeconds: Math.round(Number(form.minutes) * 60), role: form.role } }).toPromise();
     const created = result.data?.createOAuthClient;
     if (!created) return setProblem(errorMessage(result.error));
-    setSecret({ value: created.clientSecret, title: `Client secret of ${created.client.name} (client ID ${created.client.clientId})` });
+    reveal({ value: created.clientSecret, title: `Client secret of ${created.client.name} (client ID ${created.client.clientId})` });
     reload();
   };
   const regenerate = async (clientId: string) => {
     const result = await client.mutation(RegenerateOAuthClientSecretDocument, { clientId }).toPromise();
     const created = result.data?.regenerateOAuthClientSecret;
     if (!created) return setProblem(errorMessage(result.error));
-    setSecret({ value: created.clientSecret, title: `New client secret (client ID ${created.client.clientId}); the old one no longer works` });
-    setOpen(true);
+    reveal({ value: created.clientSecret, title: `New client secret (client ID ${created.client.clientId}); the old one no longer works` });
   };
   const revokeTokens = async (clientId: string) => {
     const result = await client.mutation(RevokeOAuthClientTokensDocument, { clientId }).toPromise();
@@ -243,11 +240,6 @@ function OAuthClients() {
     if (result.error) return setProblem(errorMessage(result.error));
     setDone(`New tokens are signed with key ${result.data?.rotateSigningKey.kid}; ${result.data?.rotateSigningKey.publishedKids.length} key(s) published for verification.`);
   };
-  const close = () => {
-    setOpen(false);
-    setSecret(null);
-    setProblem(null);
-  };
   const clients = data?.serviceAccounts.nodes ?? [];
   return (
     <Panel
@@ -258,7 +250,7 @@ function OAuthClients() {
           <button type="button" onClick={rotate}>
             Rotate signing key
           </button>
-          <button type="button" className="primary" onClick={() => setOpen(true)}>
+          <button type="button" className="primary" onClick={openForm}>
             Create OAuth client
           </button>
         </>
@@ -288,7 +280,7 @@ function OAuthClients() {
           </tr>
         ))}
       </Table>
-      <Dialog title="OAuth client application" open={open} onClose={close} locked={secret !== null}>
+      <Dialog title="OAuth client application" {...dialog}>
         {secret ? (
           <SecretReveal secret={secret} onStored={close} />
         ) : (

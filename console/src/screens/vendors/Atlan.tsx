@@ -3,10 +3,11 @@ import { useClient, useQuery } from 'urql';
 import { errorMessage } from '../../client';
 import { Dialog } from '../../components/Dialog';
 import { when } from '../../components/format';
-import { SecretReveal, type Revealed } from '../../components/SecretReveal';
+import { SecretReveal } from '../../components/SecretReveal';
 import { CreateServiceAccountDocument, DeleteServiceAccountDocument, PersonasDocument, ServiceAccountsDocument, UpdateServiceAccountDocument } from '../../generated/graphql';
 import { Done, Panel, Problem } from './common';
 import { Table } from '../../components/Table';
+import { useShowOnceDialog } from '../../components/useShowOnceDialog';
 
 /** Atlan's documented "never expires". */
 const NEVER_EXPIRES_SECONDS = 409968000;
@@ -32,13 +33,10 @@ export function AtlanPanel() {
   const [{ data }, refetch] = useQuery({ query: ServiceAccountsDocument, variables: { provider: 'ATLAN', kind: 'API_TOKEN', first: 200 }, requestPolicy: 'network-only' });
   const [{ data: personaData }] = useQuery({ query: PersonasDocument });
   const personas = (personaData?.personas.nodes ?? []).filter((p) => p.provider === 'ATLAN');
-  const [open, setOpen] = useState(false);
+  const { open, secret, problem, done, setProblem, setDone, openForm, reveal, close, dialog } = useShowOnceDialog();
   const [form, setForm] = useState({ displayName: '', description: '', days: '90', never: false });
   const [chosen, setChosen] = useState<string[]>([]);
-  const [secret, setSecret] = useState<Revealed | null>(null);
   const [editing, setEditing] = useState<{ id: string; name: string; set: string[] } | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
   const create = async (event: FormEvent) => {
@@ -50,7 +48,7 @@ export function AtlanPanel() {
       .toPromise();
     const created = result.data?.createServiceAccount;
     if (!created?.secret) return setProblem(errorMessage(result.error));
-    setSecret({ value: created.secret, title: `API token ${created.serviceAccount.name} (client ID ${created.serviceAccount.clientId})` });
+    reveal({ value: created.secret, title: `API token ${created.serviceAccount.name} (client ID ${created.serviceAccount.clientId})` });
     setForm({ displayName: '', description: '', days: '90', never: false });
     setChosen([]);
     reload();
@@ -70,18 +68,13 @@ export function AtlanPanel() {
     setDone(`Deleted ${name}; it stopped authenticating at once.`);
     reload();
   };
-  const closeCreate = () => {
-    setOpen(false);
-    setSecret(null);
-    setProblem(null);
-  };
   const tokens = data?.serviceAccounts.nodes ?? [];
   return (
     <>
       <Panel
         title="API tokens"
         intro="API tokens are actors of their own, not personal access tokens: they carry only the personas and grants given to them."
-        create={{ label: 'Create service account', onClick: () => setOpen(true) }}
+        create={{ label: 'Create service account', onClick: openForm }}
         done={done}
         problem={open || editing ? null : problem}
       >
@@ -109,9 +102,9 @@ export function AtlanPanel() {
         </Table>
       </Panel>
       <Grants tokens={tokens.map((t) => ({ clientId: t.clientId ?? '', name: t.displayName ?? t.name }))} />
-      <Dialog title="Create API token" open={open} onClose={closeCreate} locked={secret !== null}>
+      <Dialog title="Create API token" {...dialog}>
         {secret ? (
-          <SecretReveal secret={secret} onStored={closeCreate} />
+          <SecretReveal secret={secret} onStored={close} />
         ) : (
           <form onSubmit={create} className="grid-form">
             <Problem text={problem} />

@@ -17,6 +17,7 @@ import {
 import { useSession } from '../../viewer';
 import { Done, Panel, Problem } from './common';
 import { Table } from '../../components/Table';
+import { useShowOnceDialog } from '../../components/useShowOnceDialog';
 
 /** The pair a service-account token request sends: `Authorization: Basic base64(id:secret)`. */
 function basicCredentials(id: string, secret: string): string {
@@ -41,12 +42,9 @@ function TalendServiceAccounts() {
   const client = useClient();
   const [{ data }, refetch] = useQuery({ query: ServiceAccountsDocument, variables: { provider: 'TALEND', kind: 'SERVICE_ACCOUNT', first: 200 }, requestPolicy: 'network-only' });
   const [{ data: catalog }] = useQuery({ query: CatalogDocument, variables: { provider: 'TALEND' } });
-  const [open, setOpen] = useState(false);
+  const { open, secret, problem, done, setProblem, setDone, openForm, reveal, close, dialog } = useShowOnceDialog<Revealed & { id: string }>();
   const [name, setName] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
-  const [secret, setSecret] = useState<(Revealed & { id: string }) | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const create = async (event: FormEvent) => {
     event.preventDefault();
@@ -55,7 +53,7 @@ function TalendServiceAccounts() {
     const created = result.data?.createServiceAccount;
     if (!created?.secret || !created.serviceAccount.clientId) return setProblem(errorMessage(result.error));
     const id = created.serviceAccount.clientId;
-    setSecret({
+    reveal({
       id,
       value: created.secret,
       title: `Service account ${created.serviceAccount.name}`,
@@ -71,17 +69,12 @@ function TalendServiceAccounts() {
     setDone(`Deleted ${accountName}: its id and secret, and every token exchanged for them, stopped working.`);
     reload();
   };
-  const close = () => {
-    setOpen(false);
-    setSecret(null);
-    setProblem(null);
-  };
   const accounts = data?.serviceAccounts.nodes ?? [];
   return (
     <Panel
       title="Talend service accounts"
       intro="A service account's ID and secret never expire and cannot be changed: to change them, delete the account and create a new one. Its tokens live 30 minutes."
-      create={{ label: 'Create service account', onClick: () => setOpen(true) }}
+      create={{ label: 'Create service account', onClick: openForm }}
       done={done}
       problem={open ? null : problem}
     >
@@ -103,7 +96,7 @@ function TalendServiceAccounts() {
           </tr>
         ))}
       </Table>
-      <Dialog title="Create a service account" open={open} onClose={close} locked={secret !== null}>
+      <Dialog title="Create a service account" {...dialog}>
         {secret ? (
           <div className="stack">
             <p>
@@ -143,9 +136,8 @@ function TalendServiceAccounts() {
 function PersonalTokens() {
   const client = useClient();
   const [{ data }, refetch] = useQuery({ query: MyAccountDocument, requestPolicy: 'network-only' });
+  const { secret, problem, setProblem, reveal, close, dialog } = useShowOnceDialog();
   const [name, setName] = useState('');
-  const [secret, setSecret] = useState<Revealed | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const account = data?.viewer.serviceAccount;
   const tokens = (account?.accessTokens ?? []).filter((t) => t.kind === 'personal');
@@ -157,7 +149,7 @@ function PersonalTokens() {
     const result = await client.mutation(CreateAccessTokenDocument, { input: { serviceAccountId: account.id, name } }).toPromise();
     const created = result.data?.createAccessToken;
     if (!created) return setProblem(errorMessage(result.error));
-    setSecret({ value: created.secret, title: `Personal access token ${name}` });
+    reveal({ value: created.secret, title: `Personal access token ${name}` });
     setName('');
     reload();
   };
@@ -178,8 +170,8 @@ function PersonalTokens() {
           Generate personal access token
         </button>
       </form>
-      <Dialog title="Personal access token" open={secret !== null} onClose={() => setSecret(null)} locked>
-        {secret ? <SecretReveal secret={secret} onStored={() => setSecret(null)} /> : null}
+      <Dialog title="Personal access token" {...dialog}>
+        {secret ? <SecretReveal secret={secret} onStored={close} /> : null}
       </Dialog>
       <Table caption="Your personal access tokens" columns={['Name', 'Created', 'Last used', 'Status', 'Actions']}>
         {[...tokens].reverse().map((t) => (
