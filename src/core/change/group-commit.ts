@@ -99,8 +99,9 @@ function columns(batch: readonly AppendedRows[]): unknown[] {
 /**
  * Group commit for acts that only add rows (a token grant): requests that arrive while earlier
  * batches are committing wait for the next one, and each batch is one statement, one commit, one
- * fsync for all of them. No timer: a lone request goes at once, and under load a batch holds
- * whatever arrived during the previous commit (the batching window is one commit's duration).
+ * fsync for all of them. No timer: a lone request goes on the next turn of the event loop (with
+ * whatever else that turn read), and under load a batch holds whatever arrived during the
+ * previous commit (the batching window is one commit's duration).
  * A request's promise settles only after its batch has committed. A batch that fails is retried
  * row set by row set, so one bad act fails alone and the others still commit; an act whose rows
  * (its audit row included) cannot be written fails, and nothing of it is stored.
@@ -108,6 +109,7 @@ function columns(batch: readonly AppendedRows[]): unknown[] {
 export class GroupCommit {
   private readonly queue: Waiting[] = [];
   private inFlight = 0;
+  private drainScheduled = false;
   private readonly statement: PreparedStatement;
 
   constructor(
@@ -123,7 +125,14 @@ export class GroupCommit {
   write(rows: AppendedRows): Promise<void> {
     return new Promise((resolve, reject) => {
       this.queue.push({ rows, resolve, reject });
-      this.drain();
+      // Grants whose requests were read in the same turn of the event loop share a batch.
+      if (!this.drainScheduled) {
+        this.drainScheduled = true;
+        setImmediate(() => {
+          this.drainScheduled = false;
+          this.drain();
+        });
+      }
     });
   }
 
