@@ -50,6 +50,14 @@ export interface ActiveSignedToken {
   owner: PrincipalEntity;
 }
 
+/** What makes a signed token one of a provider's own: its signature's issuer, type and audience, and its row's provider and kinds. */
+export interface SignedTokenExpectation {
+  verify: VerifyOptions;
+  provider: string;
+  kind: string;
+  ownerKind: string;
+}
+
 /** RFC 7662's answer: the claims of an active token, or `{active: false}` and nothing else. */
 export function introspectionResponse(active: ActiveSignedToken | null) {
   if (!active) return { active: false as const };
@@ -200,7 +208,7 @@ export class TokenService {
    * `aud` hold, its row (by `jti`) is this provider's, of this kind, neither expired nor revoked,
    * and its owner is alive and of `ownerKind`. Null for anything else, whatever the reason.
    */
-  async activeSigned(token: string, expect: { verify: VerifyOptions; provider: string; kind: string; ownerKind: string }): Promise<ActiveSignedToken | null> {
+  async activeSigned(token: string, expect: SignedTokenExpectation): Promise<ActiveSignedToken | null> {
     if (typeof token !== 'string' || token.length === 0) return null;
     const claims = await this.signing.verify(token, expect.verify);
     if (!claims || typeof claims.jti !== 'string' || typeof claims.sub !== 'string') return null;
@@ -210,6 +218,17 @@ export class TokenService {
     const owner = found.owner;
     if (!owner || owner.provider !== expect.provider || owner.kind !== expect.ownerKind) return null;
     return { claims, tokenId: row.id, owner };
+  }
+
+  /** RFC 7662, for a token endpoint: the claims of an active signed token of `expect`'s, else `{active: false}`. */
+  async introspectSigned(token: string, expect: SignedTokenExpectation) {
+    return introspectionResponse(await this.activeSigned(token, expect));
+  }
+
+  /** RFC 7009, for a token endpoint: the id of an active signed token of `expect`'s that `owner` holds, else null (anything else changes nothing). */
+  async ownActiveSigned(owner: { id: string }, token: string, expect: SignedTokenExpectation): Promise<string | null> {
+    const found = await this.activeSigned(token, expect);
+    return found && found.owner.id === owner.id ? found.tokenId : null;
   }
 
   /** Finds a token of either type by id. */

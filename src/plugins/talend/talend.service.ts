@@ -3,7 +3,6 @@ import {
   badInput,
   conflict,
   forbidden,
-  introspectionResponse,
   SECRET_KINDS,
   unauthenticated,
   type Actor,
@@ -149,18 +148,17 @@ export class TalendService {
   }
 
   /** RFC 7662 for an exchanged token: its claims while active, `{active: false}` for anything else (another issuer's too). */
-  async introspect(token: string) {
-    return introspectionResponse(await this.activeExchanged(token));
+  introspect(token: string) {
+    return this.core.tokens.introspectSigned(token, this.exchangedTokens());
   }
 
   /** The id of an active exchanged token of this account's, or null (RFC 7009: anything else changes nothing). */
-  async ownActiveToken(account: PrincipalEntity, token: string): Promise<string | null> {
-    const found = await this.activeExchanged(token);
-    return found && found.owner.id === account.id ? found.tokenId : null;
+  ownActiveToken(account: PrincipalEntity, token: string): Promise<string | null> {
+    return this.core.tokens.ownActiveSigned(account, token, this.exchangedTokens());
   }
 
-  private activeExchanged(token: string) {
-    return this.core.tokens.activeSigned(token, { verify: { issuer: this.issuer(), type: TOKEN_TYPE }, provider: this.provider.id, kind: TalendTokenKind.exchanged, ownerKind: TalendKind.serviceAccount });
+  private exchangedTokens() {
+    return { verify: { issuer: this.issuer(), type: TOKEN_TYPE }, provider: this.provider.id, kind: TalendTokenKind.exchanged, ownerKind: TalendKind.serviceAccount };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Acts, badInput, introspectionResponse, SECRET_KINDS, type BasicCredentials, type CoreServices, type ProviderDescriptor, type RequestContext } from '../../../core';
+import { Acts, badInput, SECRET_KINDS, type BasicCredentials, type CoreServices, type ProviderDescriptor, type RequestContext } from '../../../core';
 import type { PrincipalEntity } from '../../../entities';
 import type { IssuedOAuthClient, OAuthClientInput } from '../../provider';
 import { AlationActions } from '../alation.policy';
@@ -76,23 +76,17 @@ export class AlationOAuth {
   }
 
   /** RFC 7662: the claims of an active token of this issuer's; `{active: false}` for anything else. */
-  async introspect(token: string) {
-    return introspectionResponse(await this.activeToken(token));
+  introspect(token: string) {
+    return this.core.tokens.introspectSigned(token, this.ownTokens());
   }
 
   /** The id of an active token of this client's, or null (RFC 7009: anything else changes nothing). */
-  async ownActiveToken(client: PrincipalEntity, token: string): Promise<string | null> {
-    const found = await this.activeToken(token);
-    return found && found.owner.id === client.id ? found.tokenId : null;
+  ownActiveToken(client: PrincipalEntity, token: string): Promise<string | null> {
+    return this.core.tokens.ownActiveSigned(client, token, this.ownTokens());
   }
 
-  private activeToken(token: string) {
-    return this.core.tokens.activeSigned(token, {
-      verify: { issuer: this.issuer(), type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE },
-      provider: this.provider.id,
-      kind: OAUTH_TOKEN_KIND,
-      ownerKind: OAUTH_CLIENT_KIND,
-    });
+  private ownTokens() {
+    return { verify: { issuer: this.issuer(), type: OAUTH_TOKEN_TYPE, audience: OAUTH_AUDIENCE }, provider: this.provider.id, kind: OAUTH_TOKEN_KIND, ownerKind: OAUTH_CLIENT_KIND };
   }
 }
 
