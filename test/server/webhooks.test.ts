@@ -299,6 +299,9 @@ test("a principal's webhook receives only what that principal may see, and it ma
     const created = expectOk(await graphql(a.url, CREATE, { input: { url: receiver.url } }, OPERATOR_TOKEN)).createWebhook;
     recordSecret(created.secret);
     for (let i = 0; i < 6; i++) await createAccount((i % 2 ? b : a).url, `cluster-${i}`);
+    // The history lists settled events only: B's last commit may still sit above the horizon (behind
+    // another instance's background transaction) for a moment after its request answered.
+    await a.gateway.core.events.settle();
     const log = await a.gateway.core.events.history(created.webhook.cursor);
     await eventually(async () => receiver.requests.length >= log.length, 'every event once');
     // Receiver up the whole time: exactly once each, in log order, whichever instance delivered.
