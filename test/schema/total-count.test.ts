@@ -5,6 +5,8 @@ import { expectOk, graphql } from '../support/graphql';
 let t: TestGateway;
 beforeAll(async () => {
   t = await startTestGateway({ countStatements: true });
+  // The audit chain's sealer runs every second after writes: its statements are not the query's.
+  await t.gateway.core.audit.chain.stop();
   for (const name of ['count-a', 'count-b', 'count-c'])
     expectOk(await graphql(t.url, 'mutation($input: CreateServiceAccountInput!) { createServiceAccount(input: $input) { serviceAccount { id } } }', { input: { provider: 'EXAMPLE', name } }, OPERATOR_TOKEN));
 });
