@@ -1,19 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
+import { createDurableTestDatabase, type TestDatabase } from '../support/database';
 import { OPERATOR_TOKEN, startTestGateway } from '../support/gateway';
 import { expectOk, graphql } from '../support/graphql';
 
 let database: TestDatabase;
-let folder: string | undefined;
 
 beforeAll(async () => {
-  if (onPostgres) database = await createTestDatabase();
-  else {
-    folder = mkdtempSync(join(tmpdir(), 'keygate-persist-'));
-    database = { dataDir: join(folder, 'data'), drop: async () => rmSync(folder!, { recursive: true, force: true }) };
-  }
+  database = await createDurableTestDatabase('persist');
 });
 afterAll(() => database.drop());
 

@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { refusedRange } from '../../src/core';
-import { createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
+import { createDurableTestDatabase, createTestDatabase, onPostgres, type TestDatabase } from '../support/database';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { exampleAccountWithToken } from '../support/example-flow';
 import { codes, expectOk, graphql } from '../support/graphql';
@@ -89,14 +86,9 @@ async function deliveries(url: string, id: string) {
 }
 
 let database: TestDatabase;
-let folder: string | undefined;
 
 beforeAll(async () => {
-  if (onPostgres) database = await createTestDatabase();
-  else {
-    folder = mkdtempSync(join(tmpdir(), 'keygate-webhooks-'));
-    database = { dataDir: join(folder, 'data'), drop: async () => rmSync(folder!, { recursive: true, force: true }) };
-  }
+  database = await createDurableTestDatabase('webhooks');
 });
 afterAll(() => database.drop());
 

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client } from 'pg';
 
 /**
@@ -33,4 +36,11 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await client.end();
     },
   };
+}
+
+/** A database that survives a gateway's restart: the server's (as above), or embedded PGlite in a folder on disk. */
+export async function createDurableTestDatabase(name: string): Promise<TestDatabase> {
+  if (onPostgres) return createTestDatabase();
+  const folder = mkdtempSync(join(tmpdir(), `keygate-${name}-`));
+  return { dataDir: join(folder, 'data'), drop: async () => rmSync(folder, { recursive: true, force: true }) };
 }
