@@ -9,7 +9,7 @@ import { constantTimeEqual, hashSecret, parseSecret, verifySecret } from '../sec
 import type { RequestContext } from '../context';
 import type { FailureLimiter } from '../rate-limit';
 import type { BasicCredentials } from './basic';
-import { EvictedCache, informational, type EventService } from '../events';
+import { EvictedCache, type EventService } from '../events';
 import { decodeJwt, type SigningService, type VerifyOptions } from '../signing';
 import { tokenStatus } from '../tokens';
 import type { Actor } from './actor';
@@ -19,8 +19,6 @@ export const OPERATOR_PROVIDER = 'keygate';
 export const OPERATOR_TOKEN_LOCK = 7304401;
 /** Compared against when a client id is unknown, so that an unknown id costs what a known one does. */
 const DUMMY_SECRET_HASH = hashSecret(randomBytes(32).toString('hex'));
-const CACHE_TTL_MS = 60_000;
-const CACHE_MAX_ENTRIES = 10_000;
 
 interface CredentialRow {
   token_id: string;
@@ -68,10 +66,7 @@ export class CredentialService {
   private readonly issuers: (Omit<VerifyOptions, 'issuer'> & { issuer: () => string })[] = [];
   private configuredOperatorHash: string | null = null;
   /** Verified credentials by hash of their value; dropped on any event about them or their principal. */
-  private readonly cache = new Map<string, { actor: Actor; cachedAt: number; touchedAt: number }>();
-  private events?: EventService;
-  /** Counts evicting events, so a lookup that raced one is not cached with a stale answer. */
-  private evictions = 0;
+  private bearers?: EvictedCache<Actor>;
   private operatorRow: PrincipalEntity | null = null;
   /** Grants loaded with a client's authentication, for its `principalActor` in the same request. */
   private readonly authenticatedGrants = new WeakMap<PrincipalEntity, Grants>();
@@ -98,25 +93,13 @@ export class CredentialService {
    * the others within NOTIFY delivery. While the stream is not live, nothing is cached.
    */
   useCache(events: EventService): void {
-    this.events = events;
-    const forget = (list: readonly { kind: string; subjectId: string; serviceAccountId: string }[]) => {
-      for (const event of list) {
-        if (informational(event.kind)) continue;
-        this.evictions++;
-        for (const [key, entry] of this.cache) {
-          if (entry.actor.credentialId === event.subjectId || entry.actor.principalId === event.serviceAccountId) this.cache.delete(key);
-        }
-      }
-    };
-    events.onCommitted(forget);
-    events.subscribe((event) => forget([event]));
+    this.bearers = new EvictedCache(events, this.clock);
     this.clients = new EvictedCache(events, this.clock);
   }
 
   /** Drops what this instance keeps about a principal (a change no event announces, such as a rename). */
   forgetPrincipal(id: string): void {
-    this.evictions++;
-    for (const [key, entry] of this.cache) if (entry.actor.principalId === id) this.cache.delete(key);
+    this.bearers?.forget(id);
     this.clients?.forget(id);
   }
 
@@ -147,32 +130,18 @@ export class CredentialService {
 
   async resolve(value: string): Promise<Actor> {
     if (!value || value.length > 4096) throw unauthenticated();
-    const key = hashSecret(value);
-    const cached = this.cache.get(key);
-    const now = this.clock.now().getTime();
-    if (cached) {
-      const fresh = now - cached.cachedAt < CACHE_TTL_MS && this.events?.live;
-      const unexpired = !cached.actor.credentialExpiresAt || cached.actor.credentialExpiresAt.getTime() > now;
-      if (fresh && unexpired) {
-        if (now - cached.touchedAt >= 60_000) {
-          cached.touchedAt = now;
-          this.onUse(cached.actor.credentialId, null);
-        }
-        this.onLookup('hit');
-        return cached.actor;
-      }
-      this.cache.delete(key);
+    if (!this.bearers) return this.resolveUncached(value);
+    let missed = false;
+    const load = () => ((missed = true), this.resolveUncached(value));
+    try {
+      return (await this.bearers.get(hashSecret(value), load, (found) => [found.credentialId, found.principalId], {
+        usable: (found) => !found.credentialExpiresAt || found.credentialExpiresAt.getTime() > this.clock.now().getTime(),
+        // The configured operator token is compared, not looked up: nothing to save.
+        keep: (found) => found.credentialId !== 'configured',
+      }))!;
+    } finally {
+      this.onLookup(missed ? 'miss' : 'hit');
     }
-    const generation = this.evictions;
-    this.onLookup('miss');
-    const actor = await this.resolveUncached(value);
-    // A revocation (or grant change) that committed while this lookup ran may already have been
-    // evicted for: the answer is still good for this request, but not for the cache.
-    if (this.events?.live && actor.credentialId !== 'configured' && generation === this.evictions) {
-      if (this.cache.size >= CACHE_MAX_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
-      this.cache.set(key, { actor, cachedAt: now, touchedAt: now });
-    }
-    return actor;
   }
 
   private async resolveUncached(value: string): Promise<Actor> {

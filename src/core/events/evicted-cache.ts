@@ -1,11 +1,9 @@
 import type { Clock } from '../clock';
-import type { EventService, NewTokenEvent } from './event.service';
+import { informational, type EventService, type NewTokenEvent } from './event.service';
 
 const TTL_MS = 60_000;
 const MAX_ENTRIES = 10_000;
 
-/** Events that change nothing a cached answer says (a new token, an expiry the reader checks itself). */
-const HARMLESS = new Set<string>(['CREATED', 'EXPIRED']);
 
 /**
  * Answers of hot lookups (a token's row by `jti`), kept while the event stream is live and
@@ -24,7 +22,7 @@ export class EvictedCache<V> {
     private readonly clock: Clock,
   ) {
     const forget = (list: readonly NewTokenEvent[]) => {
-      for (const event of list) if (!HARMLESS.has(event.kind)) this.forget(event.subjectId, event.serviceAccountId);
+      for (const event of list) if (!informational(event.kind)) this.forget(event.subjectId, event.serviceAccountId);
     };
     events.onCommitted(forget);
     events.subscribe((event) => forget([event]));
@@ -47,15 +45,26 @@ export class EvictedCache<V> {
     }
   }
 
-  /** The kept answer for `key`, else `load`'s (kept, when not null, under the ids `subjects` names). */
-  async get(key: string, load: () => Promise<V | null>, subjects: (value: V) => readonly string[]): Promise<V | null> {
+  /**
+   * The kept answer for `key`, else `load`'s (kept, when not null, under the ids `subjects` names).
+   * `usable` is asked of a kept answer before it is served (a credential that has expired since);
+   * `keep` of a loaded one before it is kept.
+   */
+  async get(
+    key: string,
+    load: () => Promise<V | null>,
+    subjects: (value: V) => readonly string[],
+    options: { usable?: (value: V) => boolean; keep?: (value: V) => boolean } = {},
+  ): Promise<V | null> {
     const now = this.clock.now().getTime();
     const kept = this.entries.get(key);
-    if (kept && now - kept.cachedAt < TTL_MS && this.events.live) return kept.value;
+    if (kept && now - kept.cachedAt < TTL_MS && this.events.live && (options.usable?.(kept.value) ?? true)) return kept.value;
     if (kept) this.delete(key);
     const generation = this.evictions;
     const value = await load();
-    if (value !== null && this.events.live && generation === this.evictions) {
+    // A change that committed while `load` ran may already have been evicted for: the answer is
+    // still good for this call, but not for keeping.
+    if (value !== null && this.events.live && generation === this.evictions && (options.keep?.(value) ?? true)) {
       this.delete(key);
       if (this.entries.size >= MAX_ENTRIES) this.delete(this.entries.keys().next().value!);
       const ids = subjects(value);
