@@ -84,11 +84,14 @@ export class SigningService {
     return claims;
   }
 
-  /** Drops expired entries, and the oldest ones while still full. */
+  /**
+   * Drops expired entries, then the oldest until a tenth is free: the scan runs once per thousand
+   * new tokens at most, not on every one while full.
+   */
   private forgetExpired(now: Date): void {
     for (const [digest, entry] of this.verified) if (!stillValid(entry.claims, now)) this.verified.delete(digest);
     for (const digest of this.verified.keys()) {
-      if (this.verified.size < MAX_VERIFIED) break;
+      if (this.verified.size < MAX_VERIFIED * 0.9) break;
       this.verified.delete(digest);
     }
   }
