@@ -30,6 +30,7 @@ import { LocalCommands } from './operator-commands';
 import { markRoute, recordFailure, requestLog } from './request-log';
 import { requestIdFrom } from './request-scope';
 import { contextOf, ExpressRouteKit } from './route-kit';
+import { DirectRoutes, type EdgeStep } from './direct-routes';
 import { consoleRoutes } from './console';
 import { securityHeaders } from './security-headers';
 import { packageVersion } from '../package';
@@ -77,6 +78,8 @@ export class Gateway {
     readonly routes: readonly RouteDeclaration[],
     readonly schema: GraphQLSchema,
     readonly httpServer: Server,
+    /** The Express app behind `httpServer` (static POST routes are also served before it: server/direct-routes.ts). */
+    readonly app: Express,
     private readonly managementServer: Server | null,
     private readonly controlSocket: ControlSocket | null,
     private readonly apollo: ApolloServer<GraphQLContext>,
@@ -135,10 +138,12 @@ export class Gateway {
     app.set('etag', false);
     const trust = proxyTrust(config.trustProxy);
     app.set('trust proxy', trust);
-    app.use(requestLog(logger, metrics), ...securityHeaders());
     // While draining, every response tells its client to reconnect elsewhere.
-    app.use((_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next()));
-    const httpServer = createServer(app);
+    const drainingNotice: EdgeStep = (_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next());
+    const edge: EdgeStep[] = [requestLog(logger, metrics), ...securityHeaders(), drainingNotice];
+    app.use(...edge);
+    const direct = new DirectRoutes(edge, config.maxBodyBytes);
+    const httpServer = createServer((req, res) => void (direct.handle(req, res) || app(req, res)));
 
     app.use(consoleRoutes());
     const health = express.Router();
@@ -181,7 +186,7 @@ export class Gateway {
     const routes: RouteDeclaration[] = [];
     const kits: ExpressRouteKit[] = [];
     for (const plugin of providers.all()) {
-      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger: logger.child({ provider: plugin.id }), maxBodyBytes: config.maxBodyBytes });
+      const kit = new ExpressRouteKit(plugin.id, providers.scopedTo(plugin.id), rest, { core, logger: logger.child({ provider: plugin.id }), maxBodyBytes: config.maxBodyBytes, trust, direct });
       plugin.routes?.(kit);
       routes.push(...kit.declared());
       kits.push(kit);
@@ -221,7 +226,7 @@ export class Gateway {
       expressMiddleware(apollo, {
         context: async ({ req }) => {
           try {
-            return { ...(await contextOf(core, req, 'graphql', 'optional')), core, registry: providers, loaders: createLoaders(core) };
+            return { ...(await contextOf(core, req, 'graphql', 'optional', trust)), core, registry: providers, loaders: createLoaders(core) };
           } catch (error) {
             if (isGatewayError(error) && error.code === 'UNAUTHENTICATED') logger.info('authentication failed', { address: req.ip ?? req.socket.remoteAddress });
             if (isGatewayError(error)) throw edgeError(error);
@@ -267,7 +272,7 @@ export class Gateway {
       throw error;
     }
     core.publicUrl.set(publicUrlFor(config, httpServer.address() as AddressInfo));
-    const gateway = new Gateway(keygate, routes, schema, httpServer, managementServer, controlSocket, apollo, async () => {
+    const gateway = new Gateway(keygate, routes, schema, httpServer, app, managementServer, controlSocket, apollo, async () => {
       await closeWs();
       wsServer.close();
     }, openSubscriptions);

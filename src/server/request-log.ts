@@ -1,5 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from './logger';
 import type { GatewayMetrics } from './metrics';
 import { currentScope, requestIdFrom, runInScope, type RequestScope } from './request-scope';
@@ -28,13 +27,13 @@ function routeOf(req: Scoped, scope: RequestScope): string {
  * included) with nothing built per request but the line itself: this runs on every call.
  */
 export function requestLog(logger: Logger, metrics: GatewayMetrics) {
-  return (req: Request, res: Response, next: NextFunction) => {
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
     const started = process.hrtime.bigint();
     const scoped = req as unknown as Scoped;
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
-    (req as Request & { id?: string }).id = requestId;
-    const scope: RequestScope = { requestId, face: faceOf(req.originalUrl ?? req.url) };
+    (req as IncomingMessage & { id?: string }).id = requestId;
+    const scope: RequestScope = { requestId, face: faceOf((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '') };
     scoped[SCOPE] = scope;
     metrics.httpInFlight.inc();
     let done = false;
@@ -48,7 +47,7 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics) {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       metrics.httpRequests.inc({ route, method: req.method, status: String(res.statusCode) });
       metrics.httpDuration.observe({ route, method: req.method }, durationMs / 1000);
-      const failure = (res as Response & { err?: Error }).err;
+      const failure = (res as ServerResponse & { err?: Error }).err;
       const fields: Record<string, unknown> = {
         requestId,
         method: req.method,
@@ -80,6 +79,6 @@ export function markRoute(provider: string | undefined, template: string): void 
 }
 
 /** A 5xx's cause for the access-log line (and nowhere near the response). */
-export function recordFailure(res: Response, error: unknown): void {
-  (res as Response & { err?: unknown }).err = error instanceof Error ? error : new Error(String(error));
+export function recordFailure(res: ServerResponse, error: unknown): void {
+  (res as ServerResponse & { err?: unknown }).err = error instanceof Error ? error : new Error(String(error));
 }

@@ -1,8 +1,11 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import typeis from 'type-is';
 import { actorLabel, isGatewayError, OPERATOR_PROVIDER, unauthenticated, type CoreServices, type Logger, type RequestContext } from '../core';
 import type { ActRegistry } from '../plugins/acts';
 import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, RouteMethod, RouteOptions } from '../plugins/route-kit';
-import { clientAddress, originOf } from './client-address';
+import { clientAddress, originOf, type ProxyTrust } from './client-address';
+import type { BoundRoute, DirectRoutes, RouteInput } from './direct-routes';
 import { markRoute, recordFailure } from './request-log';
 import { currentScope } from './request-scope';
 import { malformedText, refuseMalformedRequest, verifyUtf8 } from './well-formed';
@@ -20,16 +23,20 @@ export interface RouteKitDeps {
   core: CoreServices;
   logger: Logger;
   maxBodyBytes: number;
+  /** The edge's `trust proxy`, for the client address of a request Express did not see. */
+  trust: ProxyTrust;
+  /** Where static POST routes are also declared, to be served before Express. */
+  direct?: DirectRoutes;
 }
 
 /** The request's Actor from its bearer credential, under the failure limiter (failures count per address). */
-export async function bearerActor(core: CoreServices, headers: Request['headers'], address: string) {
+export async function bearerActor(core: CoreServices, headers: IncomingHttpHeaders, address: string) {
   return core.authFailures.attempt({ address }, () => core.credentials.resolveHeaders(headers));
 }
 
 /** A request's context on a face: its actor (per `auth`), audit origin and address. */
-export async function contextOf(core: CoreServices, req: Request, face: string, auth: 'bearer' | 'optional' | 'none'): Promise<RequestContext> {
-  const address = clientAddress(req);
+export async function contextOf(core: CoreServices, req: IncomingMessage, face: string, auth: 'bearer' | 'optional' | 'none', trust?: ProxyTrust): Promise<RequestContext> {
+  const address = clientAddress(req, trust);
   const actor = auth === 'none' ? null : await bearerActor(core, req.headers, address);
   // The access log line says who called.
   const scope = currentScope();
@@ -37,7 +44,7 @@ export async function contextOf(core: CoreServices, req: Request, face: string, 
     scope.actor = actorLabel(actor);
     if (actor.provider !== OPERATOR_PROVIDER) scope.provider ??= actor.provider;
   }
-  return { actor, origin: originOf(req, face), address };
+  return { actor, origin: originOf(req, face, trust), address };
 }
 
 /** Turns anything thrown into what a vendor shape renders; unknown errors are masked (and logged by the caller). */
@@ -85,37 +92,38 @@ export class ExpressRouteKit implements RouteKit {
       responses: options.responses ?? {},
       errors: options.errors,
     });
-    const { core, maxBodyBytes } = this.deps;
-    const fail = (req: Request, res: Response, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
-    const run = async (req: Request, res: Response) => {
+    const { core, maxBodyBytes, trust } = this.deps;
+    const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
+    // On node's request and response only, so that Express and the direct binding run this same function.
+    const serve = async (req: IncomingMessage, res: ServerResponse, input: RouteInput) => {
       try {
-        refuseMalformedRequest({ params: req.params, query: req.query, body: req.body });
-        const ctx = await contextOf(core, req, 'rest', auth);
+        refuseMalformedRequest({ params: input.params, query: input.query, body: input.body });
+        const ctx = await contextOf(core, req, 'rest', auth, trust);
         if (auth === 'bearer' && !ctx.actor) throw unauthenticated();
-        const raw: unknown = req.body;
+        const raw = input.body;
         const reply = await handler({
           ctx,
           body: raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {},
           rawBody: raw,
-          params: req.params as Record<string, string>,
-          query: req.query as Record<string, unknown>,
+          params: input.params,
+          query: input.query,
           headers: req.headers,
-          is: (type) => Boolean(req.is(type)),
+          is: (type) => Boolean(typeis(req, [type])),
         });
-        if (secret) res.set(NO_STORE);
-        if (reply.headers) res.set(reply.headers);
-        res.status(reply.status ?? 200);
-        if (reply.body === undefined) res.end();
-        else res.json(reply.body);
+        if (secret) setHeaders(res, NO_STORE);
+        writeJson(res, reply.status ?? 200, reply.headers, reply.body);
       } catch (error) {
         fail(req, res, error);
       }
     };
+    const run = (req: Request, res: Response) => serve(req, res, { body: req.body, params: req.params as Record<string, string>, query: req.query as Record<string, unknown> });
     const onParseError = (error: unknown, req: Request, res: Response, next: NextFunction) => (res.headersSent ? next(error) : fail(req, res, error));
     const parsers = [express.json({ limit: maxBodyBytes, verify: verifyUtf8 }), express.urlencoded({ extended: false, limit: maxBodyBytes, verify: verifyUtf8 })];
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
     const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
     this.router[verb](path, mark, ...parsers, run, onParseError);
+    const bound: BoundRoute = { provider: this.provider, template: path, serve, fail };
+    this.deps.direct?.add(method, path, bound);
     this.undecodable.push({ pattern: undecodedPath(path), fail });
   }
 
@@ -132,14 +140,32 @@ export class ExpressRouteKit implements RouteKit {
     });
   }
 
-  private sendFailure(req: Request, res: Response, error: unknown, shape: ErrorShape, secret: boolean): void {
+  private sendFailure(req: IncomingMessage, res: ServerResponse, error: unknown, shape: ErrorShape, secret: boolean): void {
     const failure = failureOf(error);
     if (failure.status >= 500) recordFailure(res, error);
-    if (failure.code === 'UNAUTHENTICATED') this.deps.logger.info('authentication failed', { address: clientAddress(req) });
+    if (res.headersSent) return void res.destroy();
+    if (failure.code === 'UNAUTHENTICATED') this.deps.logger.info('authentication failed', { address: clientAddress(req, this.deps.trust) });
     const rendered = shape.render(failure);
-    if (secret) res.set(NO_STORE);
-    if (failure.code === 'RATE_LIMITED') res.set('retry-after', String(failure.details.retryAfterSeconds ?? 60));
-    if (rendered.headers) res.set(rendered.headers);
-    res.status(rendered.status ?? failure.status).json(rendered.body);
+    if (secret) setHeaders(res, NO_STORE);
+    if (failure.code === 'RATE_LIMITED') res.setHeader('retry-after', String(failure.details.retryAfterSeconds ?? 60));
+    writeJson(res, rendered.status ?? failure.status, rendered.headers, rendered.body);
   }
+}
+
+function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string>>): void {
+  for (const name in headers) res.setHeader(name, headers[name]);
+}
+
+/**
+ * A JSON answer as Express's `res.json` writes it (its content type unless the route set one,
+ * the length, no body where the status has none), on node's response.
+ */
+function writeJson(res: ServerResponse, status: number, headers: Readonly<Record<string, string>> | undefined, body: unknown): void {
+  if (headers) setHeaders(res, headers);
+  res.statusCode = status;
+  if (body === undefined || status === 204 || status === 304) return void res.end();
+  const text = JSON.stringify(body);
+  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.setHeader('content-length', Buffer.byteLength(text));
+  res.end(text);
 }

@@ -1,4 +1,5 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 
 /**
@@ -8,7 +9,7 @@ import helmet from 'helmet';
  * that no answer carrying a secret can be cached because its route forgot to say so. Routes
  * that serve public documents (signing keys, discovery, console assets) set their own caching.
  */
-export function securityHeaders(): RequestHandler[] {
+export function securityHeaders(): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void)[] {
   const headers = helmetHeaders(
     helmet({
       contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -19,7 +20,7 @@ export function securityHeaders(): RequestHandler[] {
   );
   headers.push(['cache-control', 'no-store']);
   return [
-    (_req: Request, res: Response, next: NextFunction) => {
+    (_req: IncomingMessage, res: ServerResponse, next: () => void) => {
       for (const [name, value] of headers) res.setHeader(name, value);
       res.removeHeader('x-powered-by');
       next();

@@ -3,7 +3,6 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Express } from 'express';
 import { basic, createOAuthClient, createUser, form } from '../plugins/alation/alation-support';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
 import { rest, type RestResponse } from '../support/rest';
@@ -33,7 +32,7 @@ afterAll(() => t.close());
 
 /** What Express really routes, read from the running app's router (not from the declarations). */
 function registeredRoutes(options: { vendor: boolean } = { vendor: true }): { path: string; methods: string[] }[] {
-  const app = t.gateway.httpServer.listeners('request')[0] as Express;
+  const app = t.gateway.app;
   type Layer = { route?: { path: unknown; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
   const found: { path: string; methods: string[] }[] = [];
   const walk = (stack: Layer[]) => {
