@@ -8,13 +8,14 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 /**
  * RFC 7662 introspection of an active token: keygate's Alation endpoint (a JWT and its row) vs
- * oidc-provider (opaque token in memory). Bare Express 5 answering the same form POST with a
- * constant body is printed as a reference: what any route on keygate's HTTP stack costs at least.
+ * oidc-provider (opaque token in memory). Two reference lines answer the same form POST with a
+ * constant body: bare `node:http` (the ceiling of any route) and bare Express 5 (the stack keygate's
+ * static POST routes no longer pass through: server/direct-routes.ts).
  */
 export async function introspection(): Promise<void> {
   console.log('\n## Token introspection (RFC 7662) vs oidc-provider 8.8.1 (opaque tokens in memory)');
   await withScratchDatabase(async (databaseUrl) => {
-    const [peer, bareExpress, keygate] = await Promise.all([startPeer('oidc-opaque'), startPeer('express'), startKeygate(databaseUrl)]);
+    const [peer, bareHttp, bareExpress, keygate] = await Promise.all([startPeer('oidc-opaque'), startPeer('http'), startPeer('express'), startKeygate(databaseUrl)]);
     try {
       const peerAuth = basic(PEER_CLIENT.id, PEER_CLIENT.secret);
       const peerToken = (await call({ url: peer.url + peer.info.tokenPath, headers: { 'content-type': FORM, authorization: peerAuth }, body: 'grant_type=client_credentials' })).body.access_token;
@@ -33,7 +34,12 @@ export async function introspection(): Promise<void> {
             pid: peer.child.pid,
           },
           {
-            name: 'bare Express 5 (reference: the stack alone)',
+            name: 'bare node:http (reference: the ceiling)',
+            request: { url: `${bareHttp.url}/introspect`, headers: { 'content-type': FORM, authorization: peerAuth }, body: `token=${encodeURIComponent(peerToken)}` },
+            pid: bareHttp.child.pid,
+          },
+          {
+            name: 'bare Express 5 (reference)',
             request: { url: `${bareExpress.url}/introspect`, headers: { 'content-type': FORM, authorization: peerAuth }, body: `token=${encodeURIComponent(peerToken)}` },
             pid: bareExpress.child.pid,
           },
@@ -47,7 +53,7 @@ export async function introspection(): Promise<void> {
         CONCURRENCY,
       );
     } finally {
-      await Promise.all([peer.stop(), bareExpress.stop(), keygate.stop()]);
+      await Promise.all([peer.stop(), bareHttp.stop(), bareExpress.stop(), keygate.stop()]);
     }
   });
 }
