@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import qs from 'qs';
-import { markRoute } from './request-log';
+import { markRoute, recordFailure } from './request-log';
 import { currentScope, runInScope } from './request-scope';
 import { verifyUtf8 } from './well-formed';
 
@@ -91,11 +91,22 @@ export class DirectRoutes {
     const length = headers['content-length'];
     if (!kind || headers['content-encoding'] !== undefined || headers['transfer-encoding'] !== undefined) return false;
     if (!length || !/^\d{1,9}$/.test(length) || Number(length) > this.maxBodyBytes) return false;
-    this.runEdge(req, res, 0, () => {
-      markRoute(route.provider, route.template);
-      this.read(req, res, route, kind);
-    });
+    this.guarded(res, () =>
+      this.runEdge(req, res, 0, () => {
+        markRoute(route.provider, route.template);
+        this.read(req, res, route, kind);
+      }),
+    );
     return true;
+  }
+
+  /** What Express does for a throw in a route: the cause to the access log, a masked 500 to the caller. */
+  private guarded(res: ServerResponse, work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      unanswered(res, error);
+    }
   }
 
   private runEdge(req: IncomingMessage, res: ServerResponse, index: number, done: () => void): void {
@@ -112,8 +123,9 @@ export class DirectRoutes {
     const scope = currentScope();
     req.once('end', () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      if (scope) runInScope(scope, () => this.answer(req, res, route, kind, body));
-      else this.answer(req, res, route, kind, body);
+      const answer = () => this.guarded(res, () => this.answer(req, res, route, kind, body));
+      if (scope) runInScope(scope, answer);
+      else answer();
     });
   }
 
@@ -122,10 +134,18 @@ export class DirectRoutes {
     try {
       body = parseBody(kind, raw);
     } catch (error) {
-      return route.fail(req, res, error);
+      return this.guarded(res, () => route.fail(req, res, error));
     }
-    void route.serve(req, res, { body, params: {}, query: {} });
+    route.serve(req, res, { body, params: {}, query: {} }).catch((error: unknown) => unanswered(res, error));
   }
+}
+
+/** A failure no route answered (a bug): the gateway's last-resort 500, as its Express error handler words it. */
+function unanswered(res: ServerResponse, error: unknown): void {
+  recordFailure(res, error);
+  if (res.headersSent) return void res.destroy();
+  const body = JSON.stringify({ error: 'internal_server_error', message: 'Internal server error' });
+  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
 }
 
 /** The body as body-parser gives it with the Express binding's options (see the class comment). */

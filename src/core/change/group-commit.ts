@@ -32,6 +32,13 @@ interface Waiting {
 
 /** More rows than this wait for the next commit (the arrays stay small, a statement stays quick). */
 const MAX_BATCH = 256;
+/**
+ * While a batch commits, the next one starts only once this many acts wait; fewer wait and join
+ * one bigger batch. Every commit costs PostgreSQL about as much as a handful of rows (measured at
+ * 16 connections: 0.31–0.33 ms of its CPU a grant with one batch at a time, 0.37–0.39 ms with two),
+ * while a second batch in flight helps only when the queue outgrows what one commit carries well.
+ */
+const OVERLAP_AT = 16;
 
 /**
  * One statement writes a whole batch: its tokens, audit rows and events, and (PostgreSQL) the
@@ -97,11 +104,12 @@ function columns(batch: readonly AppendedRows[]): unknown[] {
 }
 
 /**
- * Group commit for acts that only add rows (a token grant): requests that arrive while earlier
- * batches are committing wait for the next one, and each batch is one statement, one commit, one
- * fsync for all of them. No timer: a lone request goes on the next turn of the event loop (with
- * whatever else that turn read), and under load a batch holds whatever arrived during the
- * previous commit (the batching window is one commit's duration).
+ * Group commit for acts that only add rows (a token grant): requests that arrive while a batch
+ * is committing wait for the next one, and each batch is one statement, one commit, one fsync for
+ * all of them. No timer: a lone request goes on the next turn of the event loop (with whatever
+ * else that turn read), and under load a batch holds whatever arrived during the previous commit
+ * (the batching window is one commit's duration); a second batch overlaps the first only once
+ * OVERLAP_AT acts wait.
  * A request's promise settles only after its batch has committed. A batch that fails is retried
  * row set by row set, so one bad act fails alone and the others still commit; an act whose rows
  * (its audit row included) cannot be written fails, and nothing of it is stored.
@@ -137,7 +145,7 @@ export class GroupCommit {
   }
 
   private drain(): void {
-    while (this.queue.length > 0 && this.inFlight < this.maxInFlight) {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.maxInFlight && this.queue.length >= OVERLAP_AT))) {
       const batch = this.queue.splice(0, MAX_BATCH);
       this.inFlight++;
       void this.commit(batch).finally(() => {
