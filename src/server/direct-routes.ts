@@ -1,7 +1,7 @@
+import { AsyncResource } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import qs from 'qs';
+import { qs, withUtf8Charset } from './express-parts';
 import { markRoute, recordFailure } from './request-log';
-import { currentScope, runInScope } from './request-scope';
 import { verifyUtf8 } from './well-formed';
 
 /** What a route's handler reads from the request, whichever binding read it. */
@@ -59,6 +59,8 @@ export class DirectRoutes {
   private readonly routes = new Map<string, BoundRoute | null>();
   /** Routes with parameters declared so far: a later static path they match stays Express's. */
   private readonly parameterized: RegExp[] = [];
+  /** Every static path declared so far, lowercased. */
+  private readonly claimed = new Set<string>();
 
   constructor(
     private readonly edge: readonly EdgeStep[],
@@ -67,17 +69,17 @@ export class DirectRoutes {
 
   /** Declares a route in the order the Express router gets it, so that the same route answers on either binding. */
   add(method: string, path: string, route: BoundRoute): void {
-    const takesPost = method === 'POST' || method === 'ALL';
-    if (!takesPost) return;
-    if (path.includes(':') || path.includes('*')) {
-      this.parameterized.push(new RegExp(`^${path.replace(/\/+$/, '').replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:\w+/g, '[^/]+').replace(/\*\w*/g, '.*')}/?$`, 'i'));
+    if (method !== 'POST' && method !== 'ALL') return;
+    if (/[:*{}()"]/.test(path)) {
+      this.parameterized.push(pathPattern(path));
       return;
     }
-    const bare = path.replace(/\/+$/, '');
-    const shadowed = this.parameterized.some((pattern) => pattern.test(bare));
-    for (const variant of [bare || '/', `${bare}/`]) {
-      if (this.routes.has(variant)) continue;
-      this.routes.set(variant, method === 'POST' && !shadowed ? route : null);
+    const bare = path.replace(/\/+$/, '') || '/';
+    // Express matches paths whatever their case: the first route declared for a spelling keeps it.
+    const claimed = this.claimed.has(bare.toLowerCase()) || this.parameterized.some((pattern) => pattern.test(bare));
+    this.claimed.add(bare.toLowerCase());
+    for (const variant of new Set([bare, `${bare.replace(/\/$/, '')}/`])) {
+      if (!this.routes.has(variant)) this.routes.set(variant, method === 'POST' && !claimed ? route : null);
     }
   }
 
@@ -116,16 +118,15 @@ export class DirectRoutes {
 
   private read(req: IncomingMessage, res: ServerResponse, route: BoundRoute, kind: 'json' | 'form'): void {
     const chunks: Buffer[] = [];
+    // Stream events arrive outside the request's async context (its log scope, a trace): carried back in.
+    const context = new AsyncResource('keygate.direct-route');
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // An aborted upload has no one to answer.
+    // As body-parser: an upload cut short is a 400 on the access log (nobody reads the answer).
+    req.once('aborted', () => context.runInAsyncScope(() => this.guarded(res, () => route.fail(req, res, parserFailure('request.aborted', 400)))));
     req.once('error', () => res.destroy());
-    // Stream events arrive outside the request's scope: the access log and audit need it back.
-    const scope = currentScope();
     req.once('end', () => {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-      const answer = () => this.guarded(res, () => this.answer(req, res, route, kind, body));
-      if (scope) runInScope(scope, answer);
-      else answer();
+      context.runInAsyncScope(() => this.guarded(res, () => this.answer(req, res, route, kind, body)));
     });
   }
 
@@ -136,20 +137,59 @@ export class DirectRoutes {
     } catch (error) {
       return this.guarded(res, () => route.fail(req, res, error));
     }
-    route.serve(req, res, { body, params: {}, query: {} }).catch((error: unknown) => unanswered(res, error));
+    // A failure that even the vendor's error shape threw on: rendered once more, as Express's route error layer does.
+    route.serve(req, res, { body, params: {}, query: {} }).catch((error: unknown) => (res.headersSent ? unanswered(res, error) : this.guarded(res, () => route.fail(req, res, error))));
   }
 }
 
 /** A failure no route answered (a bug): the gateway's last-resort 500, as its Express error handler words it. */
 function unanswered(res: ServerResponse, error: unknown): void {
-  recordFailure(res, error);
-  if (res.headersSent) return void res.destroy();
-  const body = JSON.stringify({ error: 'internal_server_error', message: 'Internal server error' });
-  res.writeHead(500, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) }).end(body);
+  try {
+    recordFailure(res, error);
+    if (res.headersSent) return void res.destroy();
+    writeJson(res, 500, undefined, { error: 'internal_server_error', message: 'Internal server error' });
+  } catch {
+    res.destroy();
+  }
+}
+
+/**
+ * A JSON answer as Express's `res.json` writes it for a POST: the route's content type (given
+ * `charset=utf-8`, as `res.send` does) or `application/json; charset=utf-8`, the length, no body
+ * on 204 and 304 and none on 205. (Freshness, `res.send`'s 304 for a matching `If-None-Match`,
+ * applies to GET and HEAD only, which never come this way.)
+ */
+export function writeJson(res: ServerResponse, status: number, headers: Readonly<Record<string, string>> | undefined, body: unknown): void {
+  if (headers) for (const name in headers) res.setHeader(name, headers[name]);
+  res.statusCode = status;
+  if (body === undefined) return void res.end();
+  const text = JSON.stringify(body) as string | undefined;
+  const type = res.getHeader('content-type');
+  res.setHeader('Content-Type', typeof type === 'string' ? withUtf8Charset(type) : 'application/json; charset=utf-8');
+  if (status === 204 || status === 304) {
+    for (const name of ['Content-Type', 'Content-Length', 'Transfer-Encoding']) res.removeHeader(name);
+    return void res.end();
+  }
+  if (status === 205) {
+    res.setHeader('Content-Length', '0');
+    res.removeHeader('Transfer-Encoding');
+    return void res.end();
+  }
+  if (text === undefined) return void res.end();
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
+/** A route path with parameters as Express's router matches it (case-insensitive, optional trailing slash); unknown syntax matches its whole literal prefix. */
+function pathPattern(path: string): RegExp {
+  const bare = path.replace(/\/+$/, '');
+  const escape = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  if (/[{}()"]/.test(bare)) return new RegExp(`^${escape(bare.slice(0, bare.search(/[:*{}()"]/)))}`, 'i');
+  return new RegExp(`^${escape(bare).replace(/:\w+/g, '[^/]+').replace(/\*\w*/g, '.*')}/?$`, 'i');
 }
 
 /** The body as body-parser gives it with the Express binding's options (see the class comment). */
-function parseBody(kind: 'json' | 'form', raw: Buffer): unknown {
+export function parseBody(kind: 'json' | 'form', raw: Buffer): unknown {
   verifyUtf8(undefined, undefined, raw);
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);

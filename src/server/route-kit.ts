@@ -1,11 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import typeis from 'type-is';
 import { actorLabel, isGatewayError, OPERATOR_PROVIDER, unauthenticated, type CoreServices, type Logger, type RequestContext } from '../core';
 import type { ActRegistry } from '../plugins/acts';
 import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, RouteMethod, RouteOptions } from '../plugins/route-kit';
 import { clientAddress, originOf, type ProxyTrust } from './client-address';
-import type { BoundRoute, DirectRoutes, RouteInput } from './direct-routes';
+import { writeJson, type DirectRoutes, type RouteInput } from './direct-routes';
+import { typeis } from './express-parts';
 import { markRoute, recordFailure } from './request-log';
 import { currentScope } from './request-scope';
 import { malformedText, refuseMalformedRequest, verifyUtf8 } from './well-formed';
@@ -93,37 +93,41 @@ export class ExpressRouteKit implements RouteKit {
       errors: options.errors,
     });
     const { core, maxBodyBytes, trust } = this.deps;
-    const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => this.sendFailure(req, res, error, options.errors, secret);
-    // On node's request and response only, so that Express and the direct binding run this same function.
-    const serve = async (req: IncomingMessage, res: ServerResponse, input: RouteInput) => {
-      try {
-        refuseMalformedRequest({ params: input.params, query: input.query, body: input.body });
-        const ctx = await contextOf(core, req, 'rest', auth, trust);
-        if (auth === 'bearer' && !ctx.actor) throw unauthenticated();
-        const raw = input.body;
-        const reply = await handler({
-          ctx,
-          body: raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {},
-          rawBody: raw,
-          params: input.params,
-          query: input.query,
-          headers: req.headers,
-          is: (type) => Boolean(typeis(req, [type])),
-        });
-        if (secret) setHeaders(res, NO_STORE);
-        writeJson(res, reply.status ?? 200, reply.headers, reply.body);
-      } catch (error) {
-        fail(req, res, error);
-      }
+    // The handler on node's request and response, once per binding: each writes answers its own way.
+    const bind = (write: ReplyWriter) => {
+      const fail = (req: IncomingMessage, res: ServerResponse, error: unknown) => this.sendFailure(req, res, error, options.errors, secret, write);
+      const serve = async (req: IncomingMessage, res: ServerResponse, input: RouteInput) => {
+        try {
+          refuseMalformedRequest({ params: input.params, query: input.query, body: input.body });
+          const ctx = await contextOf(core, req, 'rest', auth, trust);
+          if (auth === 'bearer' && !ctx.actor) throw unauthenticated();
+          const raw = input.body;
+          const reply = await handler({
+            ctx,
+            body: raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {},
+            rawBody: raw,
+            params: input.params,
+            query: input.query,
+            headers: req.headers,
+            is: (type) => Boolean(typeis(req, [type])),
+          });
+          if (secret) setHeaders(res, NO_STORE);
+          write(res, reply.status ?? 200, reply.headers, reply.body);
+        } catch (error) {
+          fail(req, res, error);
+        }
+      };
+      return { serve, fail };
     };
-    const run = (req: Request, res: Response) => serve(req, res, { body: req.body, params: req.params as Record<string, string>, query: req.query as Record<string, unknown> });
+    const viaExpress = bind(expressReply);
+    const fail = viaExpress.fail;
+    const run = (req: Request, res: Response) => viaExpress.serve(req, res, { body: req.body, params: req.params as Record<string, string>, query: req.query as Record<string, unknown> });
     const onParseError = (error: unknown, req: Request, res: Response, next: NextFunction) => (res.headersSent ? next(error) : fail(req, res, error));
     const parsers = [express.json({ limit: maxBodyBytes, verify: verifyUtf8 }), express.urlencoded({ extended: false, limit: maxBodyBytes, verify: verifyUtf8 })];
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
     const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
     this.router[verb](path, mark, ...parsers, run, onParseError);
-    const bound: BoundRoute = { provider: this.provider, template: path, serve, fail };
-    this.deps.direct?.add(method, path, bound);
+    this.deps.direct?.add(method, path, { provider: this.provider, template: path, ...bind(writeJson) });
     this.undecodable.push({ pattern: undecodedPath(path), fail });
   }
 
@@ -140,7 +144,7 @@ export class ExpressRouteKit implements RouteKit {
     });
   }
 
-  private sendFailure(req: IncomingMessage, res: ServerResponse, error: unknown, shape: ErrorShape, secret: boolean): void {
+  private sendFailure(req: IncomingMessage, res: ServerResponse, error: unknown, shape: ErrorShape, secret: boolean, write: ReplyWriter): void {
     const failure = failureOf(error);
     if (failure.status >= 500) recordFailure(res, error);
     if (res.headersSent) return void res.destroy();
@@ -148,7 +152,7 @@ export class ExpressRouteKit implements RouteKit {
     const rendered = shape.render(failure);
     if (secret) setHeaders(res, NO_STORE);
     if (failure.code === 'RATE_LIMITED') res.setHeader('retry-after', String(failure.details.retryAfterSeconds ?? 60));
-    writeJson(res, rendered.status ?? failure.status, rendered.headers, rendered.body);
+    write(res, rendered.status ?? failure.status, rendered.headers, rendered.body);
   }
 }
 
@@ -156,16 +160,14 @@ function setHeaders(res: ServerResponse, headers: Readonly<Record<string, string
   for (const name in headers) res.setHeader(name, headers[name]);
 }
 
-/**
- * A JSON answer as Express's `res.json` writes it (its content type unless the route set one,
- * the length, no body where the status has none), on node's response.
- */
-function writeJson(res: ServerResponse, status: number, headers: Readonly<Record<string, string>> | undefined, body: unknown): void {
-  if (headers) setHeaders(res, headers);
-  res.statusCode = status;
-  if (body === undefined || status === 204 || status === 304) return void res.end();
-  const text = JSON.stringify(body);
-  if (!res.hasHeader('content-type')) res.setHeader('content-type', 'application/json; charset=utf-8');
-  res.setHeader('content-length', Buffer.byteLength(text));
-  res.end(text);
-}
+/** How a binding writes an answer: its status, the route's headers, a JSON body or none. */
+type ReplyWriter = (res: ServerResponse, status: number, headers: Readonly<Record<string, string>> | undefined, body: unknown) => void;
+
+/** Express's own `res.set`, `res.status` and `res.json` (freshness, charset and all), on the Express binding. */
+const expressReply: ReplyWriter = (res, status, headers, body) => {
+  const response = res as Response;
+  if (headers) response.set(headers);
+  response.status(status);
+  if (body === undefined) response.end();
+  else response.json(body);
+};

@@ -1,3 +1,5 @@
+import { connect } from 'node:net';
+import { oauthErrors } from '../../src/plugins/alation/oauth/oauth.mapper';
 import { DirectRoutes } from '../../src/server/direct-routes';
 import { basic as basicAuth, createOAuthClient } from '../plugins/alation/alation-support';
 import { OPERATOR_TOKEN, startTestGateway, type TestGateway } from '../support/gateway';
@@ -31,14 +33,15 @@ interface Answer {
   direct: boolean;
 }
 
-const COMPARED_HEADERS = ['content-type', 'content-length', 'cache-control', 'pragma', 'www-authenticate', 'retry-after', 'allow', 'content-security-policy', 'x-content-type-options'];
+/** Every header but those that differ per request or per connection. */
+const UNCOMPARED_HEADERS = new Set(['date', 'x-request-id', 'keep-alive', 'connection']);
 
-async function send(path: string, contentType: string, body: Buffer | string, authorization?: string): Promise<Answer> {
+async function send(path: string, contentType: string, body: Buffer | string, authorization?: string, extra: Record<string, string> = {}): Promise<Answer> {
   const before = served.length;
-  const response = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}) }, body: typeof body === 'string' ? body : new Uint8Array(body) });
+  const response = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': contentType, ...(authorization ? { authorization } : {}), ...extra }, body: typeof body === 'string' ? body : new Uint8Array(body) });
   const text = await response.text();
   expect(served.length).toBe(before + 1);
-  return { status: response.status, headers: Object.fromEntries(COMPARED_HEADERS.map((name) => [name, response.headers.get(name)])), body: text, direct: served[before] };
+  return { status: response.status, headers: Object.fromEntries([...response.headers].filter(([name]) => !UNCOMPARED_HEADERS.has(name))), body: text, direct: served[before] };
 }
 
 const staticPosts = () => t.gateway.routes.filter((route) => route.method === 'POST' && !route.path.includes(':'));
@@ -55,11 +58,16 @@ const JSON_BODIES: (string | Buffer)[] = [
   '\ufeff{"a":1}',
   Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d]),
   '{"a":{"b":{"c":[1,2,{"d":"\\ud800"}]}}}',
+  // Echoed in the answer (Talend's unsupported grant type): the parsed value itself is compared.
+  '{"grant_type":"a b+c\\u00e9","audience":"x"}',
 ];
 const FORM_BODIES: (string | Buffer)[] = [
   '',
   'grant_type=client_credentials',
   'grant_type=client_credentials&grant_type=password',
+  // Echoed in the answer (Alation's unsupported grant type): '+', escapes, a bad escape, UTF-8.
+  'grant_type=a+b%2Bc%20%ZZ',
+  'grant_type=%C3%A9t%C3%A9',
   'token=abc&token_type_hint=access_token',
   'a[b]=1',
   'a%5Bb%5D=1&c=%ZZ',
@@ -124,4 +132,66 @@ test('a successful grant and introspection go the direct way, with the access lo
   const nodes = ((await audit.json()) as { data: { auditEvents: { nodes: { action: string; origin: string }[] } } }).data.auditEvents.nodes;
   // KEYGATE_TRUST_PROXY=loopback: the forwarded address is the caller's, on either binding.
   expect(nodes.filter((node) => node.action === nodes[0].action).slice(0, 2).map((node) => node.origin)).toEqual(['rest 203.0.113.9', 'rest 203.0.113.9']);
+});
+
+test('only the plain case goes direct: the rest reaches Express and is answered there', async () => {
+  const form = 'application/x-www-form-urlencoded';
+  const direct = [
+    { path: '/oauth/v2/token/', type: form },
+    { path: '/oauth/v2/token', type: `${form}; charset=utf-8` },
+    { path: '/security/oauth/token', type: 'application/json;charset=utf-8', body: '{}' },
+  ];
+  const viaExpress = [
+    { path: '/OAuth/v2/token/', type: form },
+    { path: '/oauth/v2/token/?x=1', type: form },
+    { path: '/oauth/v2/token/', type: `${form}; charset=UTF-8` },
+    { path: '/oauth/v2/token/', type: form, headers: { 'content-encoding': 'identity' } },
+    { path: '/oauth/v2/token/', type: form, body: `grant_type=${'x'.repeat(64 * 1024)}` },
+  ];
+  for (const [cases, expected] of [[direct, true], [viaExpress, false]] as const) {
+    for (const { path, type, body, headers } of cases as { path: string; type: string; body?: string; headers?: Record<string, string> }[]) {
+      const answer = await send(path, type, body ?? 'grant_type=password', undefined, headers);
+      expect({ path, type, headers, direct: answer.direct, ok: answer.status < 500 }).toEqual({ path, type, headers, direct: expected, ok: true });
+    }
+  }
+});
+
+test('an upload cut short is logged as Express logs it (400), on either binding', async () => {
+  const port = Number(new URL(t.url).port);
+  const cut = (type: string, requestId: string) =>
+    new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write(`POST /oauth/v2/token HTTP/1.1\r\nHost: x\r\nContent-Type: ${type}\r\nContent-Length: 100\r\nx-request-id: ${requestId}\r\n\r\ntoken=`);
+        setTimeout(() => socket.destroy(), 100);
+      });
+      socket.on('close', () => resolve());
+    });
+  const lineOf = async (requestId: string) => {
+    for (let waited = 0; waited < 2000; waited += 50) {
+      const entry = t.logs.map((text) => JSON.parse(text) as Record<string, unknown>).find((line) => line.requestId === requestId && line.msg === 'request');
+      if (entry) return { level: entry.level, status: entry.status, route: entry.route };
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return null;
+  };
+  await cut('application/x-www-form-urlencoded', 'cut-direct');
+  await cut('Application/X-WWW-Form-Urlencoded', 'cut-express');
+  expect(await lineOf('cut-direct')).toEqual(await lineOf('cut-express'));
+  expect(await lineOf('cut-direct')).toMatchObject({ status: 400, route: '/oauth/v2/token' });
+});
+
+test('a vendor error shape that throws once is rendered again as a 500 in that shape, on either binding', async () => {
+  const real = oauthErrors.render.bind(oauthErrors);
+  const answers: Answer[] = [];
+  for (const type of ['application/x-www-form-urlencoded', 'Application/X-WWW-Form-Urlencoded']) {
+    const render = jest.spyOn(oauthErrors, 'render').mockImplementationOnce(() => {
+      throw new Error('a bug in the error shape');
+    });
+    render.mockImplementation(real);
+    answers.push(await send('/oauth/v2/token', type, 'grant_type=client_credentials'));
+    render.mockRestore();
+  }
+  expect(answers.map((answer) => answer.direct)).toEqual([true, false]);
+  expect({ ...answers[0], direct: undefined }).toEqual({ ...answers[1], direct: undefined });
+  expect(answers[0]).toMatchObject({ status: 500, body: JSON.stringify({ error: 'server_error', error_description: 'Internal server error.' }) });
 });
