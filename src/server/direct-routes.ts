@@ -44,15 +44,16 @@ const parserFailure = (type: string, status: number) => Object.assign(new Error(
  * POST routes without path parameters — the protocol endpoints clients call in a loop (token,
  * introspection, revocation, validate) and the other static vendor POSTs — served on node:http
  * before Express sees the request. Express's router, request and response prototypes and
- * `res.json` cost as much CPU per request as keygate's own work on these routes; the handler,
- * the edge middleware and the failure rendering are the Express binding's very functions.
+ * `res.json` cost as much CPU per request as keygate's own work on these routes. The handler, the
+ * edge steps and the vendor's failure rendering are the Express binding's own functions; only the
+ * writer of the answer differs (`writeJson` here, Express's `res.json` there).
  *
  * Only the plain case is served here: an exact declared path (with or without its trailing
  * slash), no query string, a body of declared length within the limit, uncompressed, of one of
  * the content types above. Anything else goes to Express, which answers it as it always has, so
  * each refusal (413, 415, a case-variant path, a chunked or compressed body) keeps one source.
  * The body is parsed as body-parser parses it with the Express binding's options (qs for forms,
- * strict JSON, UTF-8 verified, byte-order mark dropped).
+ * strict JSON, UTF-8 verified, byte-order mark dropped, an upload cut short a 400).
  */
 export class DirectRoutes {
   /** By exact path; null where Express must answer (a route declared earlier takes the path). */
