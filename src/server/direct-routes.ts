@@ -72,7 +72,7 @@ export class DirectRoutes {
   add(method: string, path: string, route: BoundRoute): void {
     if (method !== 'POST' && method !== 'ALL') return;
     if (/[:*{}()"]/.test(path)) {
-      this.parameterized.push(pathPattern(path));
+      this.parameterized.push(routePattern(path));
       return;
     }
     const bare = path.replace(/\/+$/, '') || '/';
@@ -181,8 +181,13 @@ export function writeJson(res: ServerResponse, status: number, headers: Readonly
   res.end(text);
 }
 
-/** A route path with parameters as Express's router matches it (case-insensitive, optional trailing slash); unknown syntax matches its whole literal prefix. */
-function pathPattern(path: string): RegExp {
+/**
+ * A declared route path as Express's router matches it: case-insensitive, parameters as one
+ * segment, the trailing slash optional. Syntax beyond `:name` and `*` (optional groups, quoted
+ * names) matches everything under its literal prefix: the safe side for both users (the direct
+ * binding leaves such paths to Express; a path that does not decode is answered in that route's shape).
+ */
+export function routePattern(path: string): RegExp {
   const bare = path.replace(/\/+$/, '');
   const escape = (text: string) => text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
   if (/[{}()"]/.test(bare)) return new RegExp(`^${escape(bare.slice(0, bare.search(/[:*{}()"]/)))}`, 'i');

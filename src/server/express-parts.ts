@@ -13,9 +13,10 @@ const fromBodyParser = createRequire(fromExpress.resolve('body-parser'));
 export const qs = fromBodyParser('qs') as typeof import('qs');
 /** `req.is()` in Express. */
 export const typeis = fromExpress('type-is') as typeof import('type-is');
+const contentType = fromExpress('content-type') as { parse(type: string): { type: string; parameters: Record<string, string> }; format(parsed: object): string };
+
 /** `res.send`'s charset rewrite: the media type with `charset=utf-8`, as Express's `setCharset` writes it. */
 export function withUtf8Charset(type: string): string {
-  const contentType = fromExpress('content-type') as { parse(type: string): { type: string; parameters: Record<string, string> }; format(parsed: object): string };
   const parsed = contentType.parse(type);
   parsed.parameters.charset = 'utf-8';
   return contentType.format(parsed);

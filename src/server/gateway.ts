@@ -140,7 +140,7 @@ export class Gateway {
     app.set('trust proxy', trust);
     // While draining, every response tells its client to reconnect elsewhere.
     const drainingNotice: EdgeStep = (_req, res, next) => (running.gateway?.draining && res.setHeader('connection', 'close'), next());
-    const edge: EdgeStep[] = [requestLog(logger, metrics), ...securityHeaders(), drainingNotice];
+    const edge: EdgeStep[] = [requestLog(logger, metrics), securityHeaders(), drainingNotice];
     app.use(...edge);
     const direct = new DirectRoutes(edge, config.maxBodyBytes);
     const httpServer = createServer((req, res) => void (direct.handle(req, res) || app(req, res)));
@@ -163,7 +163,7 @@ export class Gateway {
     if (config.managementPort !== undefined) {
       const management: Express = express();
       management.disable('x-powered-by');
-      management.use(requestLog(logger, metrics), ...securityHeaders(), health);
+      management.use(requestLog(logger, metrics), securityHeaders(), health);
       management.use((_req: Request, res: Response) => void res.status(404).json({ error: 'not_found', message: 'No such route.' }));
       managementServer = createServer(management);
     } else {

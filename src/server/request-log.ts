@@ -33,7 +33,8 @@ export function requestLog(logger: Logger, metrics: GatewayMetrics) {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
     (req as IncomingMessage & { id?: string }).id = requestId;
-    const scope: RequestScope = { requestId, face: faceOf((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '') };
+    // The first step on either binding: nothing has rewritten the URL yet.
+    const scope: RequestScope = { requestId, face: faceOf(req.url ?? '') };
     scoped[SCOPE] = scope;
     metrics.httpInFlight.inc();
     let done = false;

@@ -4,19 +4,13 @@ import { actorLabel, isGatewayError, OPERATOR_PROVIDER, unauthenticated, type Co
 import type { ActRegistry } from '../plugins/acts';
 import type { ErrorShape, Failure, RouteDeclaration, RouteHandler, RouteKit, RouteMethod, RouteOptions } from '../plugins/route-kit';
 import { clientAddress, originOf, type ProxyTrust } from './client-address';
-import { writeJson, type DirectRoutes, type RouteInput } from './direct-routes';
+import { routePattern, writeJson, type DirectRoutes, type RouteInput } from './direct-routes';
 import { typeis } from './express-parts';
 import { markRoute, recordFailure } from './request-log';
 import { currentScope } from './request-scope';
 import { malformedText, refuseMalformedRequest, verifyUtf8 } from './well-formed';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' } as const;
-
-/** A route path as a pattern without parameters (nothing to decode), with or without its trailing slash. */
-function undecodedPath(path: string): RegExp {
-  const literal = path.replace(/\/+$/, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(`^${literal.replace(/:\w+/g, '[^/]+')}/?$`);
-}
 
 /** What the edge gives the kit: how to find the caller, and where 5xx causes go. */
 export interface RouteKitDeps {
@@ -26,7 +20,7 @@ export interface RouteKitDeps {
   /** The edge's `trust proxy`, for the client address of a request Express did not see. */
   trust: ProxyTrust;
   /** Where static POST routes are also declared, to be served before Express. */
-  direct?: DirectRoutes;
+  direct: DirectRoutes;
 }
 
 /** The request's Actor from its bearer credential, under the failure limiter (failures count per address). */
@@ -35,7 +29,7 @@ export async function bearerActor(core: CoreServices, headers: IncomingHttpHeade
 }
 
 /** A request's context on a face: its actor (per `auth`), audit origin and address. */
-export async function contextOf(core: CoreServices, req: IncomingMessage, face: string, auth: 'bearer' | 'optional' | 'none', trust?: ProxyTrust): Promise<RequestContext> {
+export async function contextOf(core: CoreServices, req: IncomingMessage, face: string, auth: 'bearer' | 'optional' | 'none', trust: ProxyTrust): Promise<RequestContext> {
   const address = clientAddress(req, trust);
   const actor = auth === 'none' ? null : await bearerActor(core, req.headers, address);
   // The access log line says who called.
@@ -127,8 +121,8 @@ export class ExpressRouteKit implements RouteKit {
     const verb = method === 'ALL' ? 'all' : (method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete');
     const mark = (_req: Request, _res: Response, next: NextFunction) => (markRoute(this.provider, path), next());
     this.router[verb](path, mark, ...parsers, run, onParseError);
-    this.deps.direct?.add(method, path, { provider: this.provider, template: path, ...bind(writeJson) });
-    this.undecodable.push({ pattern: undecodedPath(path), fail });
+    this.deps.direct.add(method, path, { provider: this.provider, template: path, ...bind(writeJson) });
+    this.undecodable.push({ pattern: routePattern(path), fail });
   }
 
   /**

@@ -1,5 +1,5 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
+import type { EdgeStep } from './direct-routes';
 import helmet from 'helmet';
 
 /**
@@ -9,7 +9,7 @@ import helmet from 'helmet';
  * that no answer carrying a secret can be cached because its route forgot to say so. Routes
  * that serve public documents (signing keys, discovery, console assets) set their own caching.
  */
-export function securityHeaders(): ((req: IncomingMessage, res: ServerResponse, next: () => void) => void)[] {
+export function securityHeaders(): EdgeStep {
   const headers = helmetHeaders(
     helmet({
       contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
@@ -19,13 +19,10 @@ export function securityHeaders(): ((req: IncomingMessage, res: ServerResponse, 
     }),
   );
   headers.push(['cache-control', 'no-store']);
-  return [
-    (_req: IncomingMessage, res: ServerResponse, next: () => void) => {
-      for (const [name, value] of headers) res.setHeader(name, value);
-      res.removeHeader('x-powered-by');
-      next();
-    },
-  ];
+  return (_req, res, next) => {
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
 }
 
 /**
